@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test browser bench serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[prod]"
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,prod]"
+
+# Set up, load the demonstration inventory, serve on http://127.0.0.1:5000
+run: install
+	$(BIN)/flask --app finder import data/demo-inventory.csv
+	$(BIN)/flask --app finder run --host $(HOST) --port $(PORT)
+
+# Production server (gunicorn); workers from FINDER_WORKERS (default 2).
+serve: install
+	$(BIN)/flask --app finder import data/demo-inventory.csv
+	$(BIN)/gunicorn --config gunicorn.conf.py "finder:create_app()"
+
+browser:
+	bash scripts/install-chromium.sh
+
+test: install-test browser
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/map_render.py

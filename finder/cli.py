@@ -1,0 +1,175 @@
+"""Maintenance commands: `flask --app finder <command>`.
+
+import / export the inventory, locate a place, search from the terminal,
+generate a synthetic inventory for benchmarks.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .db import get_geography, get_store
+from .geocoding import build_geocoder_chain
+from .inventory_file import InventoryFileError, write_csv
+from .models import CHAPTER_SLUGS, PRECISION_LABELS, Query
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _progress(label: str, items: list):
+    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True)
+
+
+def make_chain(store):
+    cfg = current_app.config
+    return build_geocoder_chain(
+        get_geography(), online_enabled=bool(cfg["GEOCODING_ONLINE"]), cache=store,
+        user_agent=f"{cfg['USER_AGENT']} ({cfg['MAINTAINER_EMAIL']})",
+        nominatim_domain=cfg["NOMINATIM_DOMAIN"],
+        min_delay_seconds=float(cfg["NOMINATIM_MIN_DELAY_SECONDS"]))
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True,
+              help="Importer les lignes valides même si d'autres sont en erreur.")
+def import_command(path: Path, skip_invalid: bool) -> None:
+    """Importer un inventaire (CSV ou XLSX, une ligne par lieu de réunion)."""
+    from .importer import import_file
+    store = get_store()
+    try:
+        report = import_file(store, get_geography(), make_chain(store), path,
+                             skip_invalid=skip_invalid, progress=_progress)
+    except InventoryFileError as exc:
+        _fail(f"Import refusé : {exc}")
+        return
+    for problem in report.problems:
+        click.echo(f"  {path.name}, {problem}", err=True)
+    if not report.applied:
+        _fail(f"Import refusé : {len(report.problems)} problème(s) dans {path.name}. "
+              "Rien n'a été modifié. Corrigez le fichier, ou relancez avec --skip-invalid "
+              "pour importer les lignes valides.", code=1)
+        return
+    counts = store.counts()
+    precision = ", ".join(f"{n} à la {PRECISION_LABELS.get(k, k)}"
+                          for k, n in sorted(report.places_by_precision.items()))
+    click.echo(
+        f"Import terminé : {report.added} ajouté(s), {report.updated} mis à jour, "
+        f"{report.removed} retiré(s), {report.unchanged} inchangé(s)"
+        + (f", {report.skipped_groups} groupe(s) ignoré(s) pour erreurs" if report.skipped_groups else "")
+        + ".")
+    click.echo(f"Lieux : {sum(report.places_by_precision.values())} ({precision or 'aucun'}); "
+               f"{report.everywhere} service(s) sans lieu (accessibles partout).")
+    click.echo(f"Inventaire : {counts['groups']} groupes, {counts['places']} lieux.")
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), default="csv")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier de sortie (par défaut : la sortie standard).")
+def export_command(fmt: str, output: Path | None) -> None:
+    """Exporter l'inventaire (CSV ré-importable, ou GeoJSON)."""
+    from .exporter import geojson_inventory
+    groups = get_store().all_groups()
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            write_csv(groups, out)
+        else:
+            json.dump(geojson_inventory(groups, public=False), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    finally:
+        if output:
+            out.close()
+
+
+@click.command("locate")
+@with_appcontext
+@click.argument("text")
+def locate_command(text: str) -> None:
+    """Situer un code postal, une localité ou une commune (JSON sur la sortie standard)."""
+    resolved = get_geography().resolve(text)
+    if not resolved.ok:
+        message = resolved.message
+        if resolved.suggestions and "Suggestions" not in message:
+            message += " Suggestions : " + ", ".join(resolved.suggestions) + "."
+        _fail(message)
+    click.echo(json.dumps(resolved.as_dict(), ensure_ascii=False))
+
+
+@click.command("search")
+@with_appcontext
+@click.option("--postcode", help="Code postal, localité ou commune d'origine.")
+@click.option("--radius-km", type=click.FloatRange(0.1, 300), default=None)
+@click.option("--chapter", type=click.Choice(CHAPTER_SLUGS))
+@click.option("--theme")
+@click.option("--commune", help="Nom ou code INS de la commune.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json) -> None:
+    """Chercher des groupes, les plus proches d'abord."""
+    from .search import search
+    from .serialize import result_dict
+    geography = get_geography()
+    lat = lon = None
+    if postcode:
+        origin = geography.resolve(postcode)
+        if not origin.ok:
+            _fail(origin.message)
+        lat, lon = origin.lat, origin.lon
+    nis = None
+    if commune:
+        found = geography.find_commune(commune)
+        if found is None:
+            _fail(f"Commune inconnue : « {commune} ».")
+        nis = found.nis
+    if postcode and radius_km is None:
+        radius_km = 20.0
+    outcome = search(get_store(), Query(lat=lat, lon=lon, radius_km=radius_km, chapter=chapter,
+                                        theme=theme, commune_nis=nis, limit=limit))
+    if as_json:
+        click.echo(json.dumps({
+            "count": outcome.total,
+            "results": [result_dict(r) for r in outcome.results],
+            "nearest_outside_radius": [result_dict(r) for r in outcome.nearest_outside],
+            "everywhere": [{"slug": g.slug, "name": g.name} for g in outcome.everywhere],
+        }, ensure_ascii=False, indent=1))
+        return
+    if not outcome.results:
+        click.echo("Aucun groupe ne correspond" + (f" à moins de {radius_km:g} km." if lat else "."))
+        for r in outcome.nearest_outside:
+            click.echo(f"  plus proche : {r.distance_km:6.1f} km  {r.group.name} — {r.place.address_line()}")
+    for r in outcome.results:
+        distance = f"{r.distance_km:6.1f} km  " if r.distance_km is not None else ""
+        click.echo(f"{distance}{r.group.name} — {r.place.address_line()}")
+    if outcome.everywhere:
+        click.echo("Accessibles partout (téléphone, internet) : "
+                   + "; ".join(g.name for g in outcome.everywhere))
+
+
+@click.command("generate-synthetic")
+@with_appcontext
+@click.argument("places", type=click.IntRange(1, 100000))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=1)
+def generate_synthetic_command(places: int, output: Path, seed: int) -> None:
+    """Écrire un inventaire synthétique (faux noms) pour les tests de charge."""
+    from .synthetic import write_synthetic_inventory
+    write_synthetic_inventory(get_geography(), places, output, seed=seed)
+    click.echo(f"{places} lieux synthétiques écrits dans {output}.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (import_command, export_command, locate_command, search_command,
+                    generate_synthetic_command):
+        app.cli.add_command(command)

@@ -1,0 +1,275 @@
+"""Text → place: what Geography.resolve() does with what people type.
+
+Accepted: a 4-digit postcode ("5000", "B-5000", "B5000"), a locality, a commune (French or
+Dutch name), or a postcode with a name ("5000 Namur", "Namur 5000", "5000 Beez",
+"4800 Polleur (Verviers)"). Matching ignores case, accents, hyphens and apostrophes.
+resolve() never raises for what a person types; statuses are those of models.Resolved.
+For an "ok" answer, suggestions list other places the text could mean (may be empty).
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import TYPE_CHECKING, Optional, Union
+
+from .models import Commune, Locality, Resolved
+from .text import fold
+
+if TYPE_CHECKING:
+    from .geography import Geography
+
+MAX_QUERY_LENGTH = 100
+MAX_SUGGESTIONS = 5
+FLEMISH_RANGES = ((1500, 3999), (8000, 9999))
+
+_BELGIAN_PREFIXES = {"B", "BE"}
+_FOREIGN_PREFIXES = {"F", "FR", "L", "LU", "NL", "D", "DE", "CH", "UK", "GB"}
+_NUMBER = re.compile(
+    r"\b(?:(?P<prefix>BE|B|FR|F|LU|L|NL|DE|D|CH|UK|GB)(?:\s*[-‐‑–]\s*|(?=\d)))?"
+    r"(?P<digits>\d+)\b", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_NOISE_WORDS = {"b", "be", "belgique", "belgie", "belgien", "belgium"}
+
+Place = Union[Commune, Locality]
+_KEY_WORDS = {"st": "saint", "ste": "sainte", "lez": "les", "s": "sur"}
+
+
+def name_key(text: str) -> str:
+    """Compact matching key: fold() plus 'st'→'saint', 'lez'→'les', no spaces.
+
+    >>> name_key("St-Gilles") == name_key("Saint Gilles") == name_key("SAINTGILLES")
+    True
+    """
+    return "".join(_KEY_WORDS.get(w, w) for w in fold(text).split())
+
+
+class Gazetteer:
+    """Name and postcode indexes over a Geography."""
+
+    def __init__(self, geo: "Geography"):
+        self.geo = geo
+        self._communes_by_key: dict[str, list[Commune]] = {}
+        self._commune_keys: dict[str, set[str]] = {}
+        for commune in geo.communes.values():
+            keys = {name_key(commune.name_fr), name_key(commune.name_nl)}
+            self._commune_keys[commune.nis] = keys
+            for key in keys:
+                self._communes_by_key.setdefault(key, []).append(commune)
+        self._localities_by_key: dict[str, list[Locality]] = {}
+        for loc in sorted(geo.localities, key=lambda l: (not l.main, l.postcode)):
+            self._localities_by_key.setdefault(name_key(loc.name), []).append(loc)
+        self._keys = sorted(set(self._communes_by_key) | set(self._localities_by_key))
+        self._postcode_numbers = sorted(int(pc) for pc in geo.postcodes)
+        # The locality bearing the commune's name (main first): "5000 Namur" for Namur.
+        self._namesake: dict[str, Locality] = {}
+        for key, locs in self._localities_by_key.items():
+            for loc in locs:
+                if key in self._commune_keys[loc.nis]:
+                    self._namesake.setdefault(loc.nis, loc)
+
+    # ----- communes --------------------------------------------------------------------
+
+    def find_commune(self, text_or_nis) -> Optional[Commune]:
+        text = str(text_or_nis or "").strip()
+        if text in self.geo.communes:
+            return self.geo.communes[text]
+        found = self._communes_by_key.get(name_key(text[:MAX_QUERY_LENGTH]))
+        return found[0] if found else None
+
+    def commune_suggestions(self, prefix: str, limit: int = 10) -> list[Commune]:
+        folded = fold(str(prefix or "")[:MAX_QUERY_LENGTH])
+        if not folded or limit <= 0:
+            return []
+        key = name_key(folded)
+        ranked = []
+        for commune in self.geo.communes.values():
+            ranks = []
+            for offset, name in enumerate((commune.name_fr, commune.name_nl)):
+                if name_key(name).startswith(key):
+                    ranks.append(offset)
+                elif f" {folded}" in f" {fold(name)}":
+                    ranks.append(2 + offset)
+            if ranks:
+                ranked.append((min(ranks), fold(commune.name_fr), commune))
+        ranked.sort(key=lambda r: r[:2])
+        return [commune for _, _, commune in ranked[:limit]]
+
+    # ----- resolve ---------------------------------------------------------------------
+
+    def resolve(self, text) -> Resolved:
+        query = (text if isinstance(text, str) else "" if text is None else str(text)).strip()
+        if len(query) > MAX_QUERY_LENGTH:
+            return Resolved(query=query[:MAX_QUERY_LENGTH], status="invalid", message=(
+                f"Le texte est trop long ({MAX_QUERY_LENGTH} caractères au plus) : "
+                "indiquez un code postal ou le nom d'une commune."))
+        spaced = re.sub(r"(?<=\d)(?=[^\W\d_])", " ", query)   # "5000Namur"
+        numbers = [(m.group("prefix"), m.group("digits")) for m in _NUMBER.finditer(spaced)]
+        rest = _NUMBER.sub(" ", spaced)
+        hints = _PARENTHESIS.findall(rest)
+        words = [w for w in _PARENTHESIS.sub(" ", rest).split()
+                 if fold(w) not in _NOISE_WORDS]
+        name = _readable(" ".join(words))             # as typed, for messages
+        hint = name_key(hints[-1]) if hints else ""
+        if not name and hint:
+            name, hint = _readable(hints[-1]), ""
+        if not numbers and not name:
+            return Resolved(query=query, status="invalid",
+                            message="Indiquez un code postal ou le nom d'une commune.")
+
+        belgian = [d for p, d in numbers
+                   if len(d) == 4 and (p is None or p.upper() in _BELGIAN_PREFIXES)]
+        if belgian:
+            return self._resolve_postcode(query, belgian[0], name, hint)
+        foreign = [f"{p}-{d}" for p, d in numbers if p and p.upper() in _FOREIGN_PREFIXES]
+        if foreign or any(len(d) == 5 for _, d in numbers):
+            token = foreign[0] if foreign else next(d for _, d in numbers if len(d) == 5)
+            return Resolved(query=query, status="outside", message=(
+                f"« {token} » ressemble à un code postal étranger : ce répertoire couvre "
+                "la Wallonie et Bruxelles. Vous pouvez chercher par commune ou par code "
+                "postal belge."))
+        if numbers and not name:
+            return Resolved(query=query, status="not_found", message=(
+                f"« {numbers[0][1]} » n'est pas un code postal belge : "
+                "un code postal belge compte quatre chiffres."))
+        return self._resolve_name(query, name, hint)
+
+    def _resolve_postcode(self, raw: str, pc: str, name: str, hint: str) -> Resolved:
+        number = int(pc)
+        if any(lo <= number <= hi for lo, hi in FLEMISH_RANGES):
+            return Resolved(query=raw, status="outside", postcode=pc, message=(
+                f"Le code postal {pc} est en Flandre : ce répertoire couvre la Wallonie "
+                "et Bruxelles. Vous pouvez chercher par commune."))
+        locs = self.geo.localities_for_postcode(pc)
+        key = name_key(name)
+        if not locs:
+            named = [self._label(p) for p in self._places(key, hint)] if key else []
+            closest = sorted(self._postcode_numbers, key=lambda n: (abs(n - number), n))
+            nearby = [self._label(self.geo.localities_for_postcode(f"{n:04d}")[0])
+                      for n in closest[:MAX_SUGGESTIONS]]
+            problem = ("n'existe pas en Belgique" if number < 1000
+                       else "ne figure pas dans notre liste")
+            return Resolved(query=raw, status="not_found", postcode=pc,
+                            suggestions=_first(named + nearby),
+                            message=f"Le code postal {pc} {problem}.")
+        if not key:
+            others = tuple(self._label(l) for l in locs[1:])
+            return self._locality_answer(raw, locs[0], suggestions=others)
+        loc = self._match_in_postcode(locs, key) or self._match_in_postcode(locs, hint)
+        if loc:
+            return self._locality_answer(raw, loc)
+        elsewhere = self._places(key, hint)
+        if elsewhere:
+            labels = [self._label(locs[0], with_commune=True)]
+            labels += [self._label(p, with_commune=True) for p in elsewhere]
+            return Resolved(query=raw, status="ambiguous", postcode=pc,
+                            suggestions=_first(labels, limit=len(labels)), message=(
+                                f"Le code postal {pc} ne correspond pas à « {name} » : "
+                                "précisez le lieu."))
+        return self._locality_answer(raw, locs[0], message=(
+            f"« {name} » n'a pas été reconnu : position du code postal {pc} "
+            f"({locs[0].name})."))
+
+    def _match_in_postcode(self, locs: list[Locality], key: str) -> Optional[Locality]:
+        if not key:
+            return None
+        for loc in locs:
+            if name_key(loc.name) == key:
+                return loc
+        for loc in locs:                      # "6001 Charleroi": the commune of the code
+            if key in self._commune_keys[loc.nis]:
+                return loc
+        keys = [name_key(l.name) for l in locs]
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.8)
+        return locs[keys.index(close[0])] if close else None
+
+    def _resolve_name(self, raw: str, name: str, hint: str) -> Resolved:
+        key = name_key(name)
+        places = self._places(key, hint)
+        if not places:
+            suggestions = self._suggest(key)
+            message = ("Aucune commune ni localité de Wallonie ou de Bruxelles "
+                       f"ne s'appelle « {name} ».")
+            return Resolved(query=raw, status="not_found", suggestions=suggestions,
+                            message=message)
+        first, others = places[0], places[1:]
+        if isinstance(first, Commune):
+            return self._commune_answer(raw, first, others)
+        if {p.nis for p in places} == {first.nis}:
+            return self._locality_answer(raw, first)
+        return Resolved(query=raw, status="ambiguous",
+                        suggestions=tuple(self._label(p, with_commune=True) for p in places),
+                        message=f"Plusieurs lieux s'appellent « {name} » : précisez lequel.")
+
+    def _places(self, key: str, hint: str = "") -> list[Place]:
+        """Places named key: the commune first, then localities of other communes."""
+        locs = self._localities_by_key.get(key, [])
+        if hint:
+            hinted = [l for l in locs if hint in self._commune_keys[l.nis]]
+            if hinted:
+                return hinted
+        communes = self._communes_by_key.get(key, [])
+        taken = {c.nis for c in communes}
+        return [*communes, *(l for l in locs if l.nis not in taken)]
+
+    # ----- answers ---------------------------------------------------------------------
+
+    def _locality_answer(self, raw: str, loc: Locality, suggestions=(),
+                         message: str = "") -> Resolved:
+        return Resolved(query=raw, status="ok", lat=loc.lat, lon=loc.lon,
+                        precision="locality", postcode=loc.postcode, locality=loc.name,
+                        commune=self.geo.communes[loc.nis], suggestions=tuple(suggestions),
+                        message=message)
+
+    def _commune_answer(self, raw: str, commune: Commune, others) -> Resolved:
+        lat, lon = self.geo.representative_point(commune.nis)
+        namesake = self._namesake.get(commune.nis)
+        return Resolved(query=raw, status="ok", lat=lat, lon=lon, precision="commune",
+                        postcode=namesake.postcode if namesake else None, commune=commune,
+                        suggestions=tuple(self._label(p, with_commune=True) for p in others))
+
+    def _label(self, place: Place, with_commune: bool = False) -> str:
+        """'5000 Namur', '4800 Polleur (Verviers)' or 'Ham-sur-Heure-Nalinnes'."""
+        if isinstance(place, Commune):
+            namesake = self._namesake.get(place.nis)
+            return f"{namesake.postcode} {place.name_fr}" if namesake else place.name_fr
+        label = f"{place.postcode} {place.name}"
+        commune = self.geo.communes[place.nis]
+        if with_commune and name_key(place.name) not in self._commune_keys[place.nis]:
+            label += f" ({commune.name_fr})"
+        return label
+
+    def _suggest(self, key: str) -> tuple[str, ...]:
+        """Close names: prefix matches first, then look-alikes (difflib)."""
+        if not key:
+            return ()
+        prefixed = []
+        if len(key) >= 3:
+            prefixed = sorted((k for k in self._keys if k.startswith(key)),
+                              key=lambda k: (not self._communes_by_key.get(k), len(k), k))
+        close = difflib.get_close_matches(key, self._keys, n=MAX_SUGGESTIONS, cutoff=0.75)
+        labels = []
+        for k in prefixed + close:
+            places = self._places(k)
+            labels += [self._label(p, with_commune=len(places) > 1) for p in places]
+        return _first(labels)
+
+
+def _readable(text: str) -> str:
+    """Text trimmed of edge punctuation; '' when it holds no letter or digit."""
+    text = text.strip(" ,;:-/.")
+    return text if re.search(r"[^\W_]", text) else ""
+
+
+def _first(labels, limit: int = MAX_SUGGESTIONS) -> tuple[str, ...]:
+    """Unique labels in order, at most limit."""
+    return tuple(dict.fromkeys(labels))[:limit]
+
+
+def medoid(locs: list[Locality]) -> Locality:
+    """The locality nearest to all the others (for a postcode without a main locality)."""
+    scale = math.cos(math.radians(50.5))
+
+    def spread(a: Locality) -> float:
+        return sum(math.hypot((a.lon - b.lon) * scale, a.lat - b.lat) for b in locs)
+    return min(locs, key=lambda l: (spread(l), fold(l.name)))

@@ -1,0 +1,413 @@
+"""Reference geography of Wallonia and Brussels: communes, postal localities, points.
+
+Data are read from a directory (setting FINDER_GEO_DIR) holding ``communes.geojson`` and
+``postcodes.csv`` (see SOURCES.md beside them). Nothing here hard-codes a commune: a newer
+file (e.g. after the 2025 Bastogne-Bertogne merger) is simply loaded as it is.
+
+Which commune a postal locality belongs to is decided from the postcode, not only from its
+geocoded point, which is sometimes wrong or just outside every outline:
+
+1. the main locality of a postcode (bpost_main_locality=1) belongs to the commune that
+   bears its name, else to the commune its point falls in, else to the nearest one;
+2. the other localities of that postcode belong to the same commune (a bpost postcode
+   does not cross communes);
+3. for a postcode without a main locality, the commune holding most of its points wins;
+   on a tie, the commune of the nearest lower postcode of the same hundred that has a
+   main locality ("parent" postcode) breaks it; else each point's own commune;
+4. a point lying inside another commune, far from its own, is a geocoding error: the
+   locality then takes its commune's representative point (listed in ``relocated``).
+
+So L'Écluse (1320) is in Beauvechain, Zétrud-Lumay (1370) in Jodoigne, Eben-Emael (4690)
+in Bassenge and Escanaffles (7760) in Celles, without an override table.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import logging
+import math
+import re
+from collections import Counter, OrderedDict
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+import shapely
+from shapely.geometry import Point, shape
+
+from .gazetteer import Gazetteer, medoid, name_key
+from .models import Commune, Locality, Resolved
+from .text import fold
+
+log = logging.getLogger(__name__)
+
+COMMUNES_FILE = "communes.geojson"
+POSTCODES_FILE = "postcodes.csv"
+SETTING = "FINDER_GEO_DIR"
+ATTRIBUTION = ("Communes: Statbel (CC BY 4.0) · "
+               "Codes postaux: bpost / OpenStreetMap contributors (ODbL)")
+BRUSSELS_LABEL = "Bruxelles-Capitale"
+
+# Local equirectangular projection: x = lon * cos(50.5°), y = lat. Containment is
+# unchanged by it and distances become roughly isotropic (1 unit = KM_PER_DEGREE km).
+_X_SCALE = math.cos(math.radians(50.5))
+KM_PER_DEGREE = 111.2
+SERVICE_TOLERANCE_KM = 2.0   # border villages just outside the simplified outlines
+RELOCATE_KM = 5.0            # a point this far inside another commune is mis-geocoded
+
+_REQUIRED_COLUMNS = ("postcode", "locality", "lat", "lon")
+
+
+class GeographyError(Exception):
+    """The reference geography cannot be loaded (message in French, for whoever deploys)."""
+
+    def __init__(self, problem: str, directory: Path | str):
+        self.directory = str(directory)
+        super().__init__(
+            f"Données géographiques indisponibles : {problem} "
+            f"(dossier essayé : « {self.directory} »). Réglez {SETTING} sur le dossier "
+            f"qui contient {COMMUNES_FILE} et {POSTCODES_FILE}.")
+
+
+def _project(geom):
+    return shapely.transform(geom, lambda xy: xy * np.array([_X_SCALE, 1.0]))
+
+
+def _point(lat: float, lon: float) -> Point:
+    return Point(lon * _X_SCALE, lat)
+
+
+class Geography:
+    """Communes and postal localities, loaded once per process (see load_geography)."""
+
+    def __init__(self, directory: Path, features: list[dict], rows: list[dict]):
+        self.directory = directory
+        self.communes: dict[str, Commune] = {}
+        self._outlines: dict[str, dict] = {}     # nis -> GeoJSON geometry as read
+        geoms = []
+        for feature in features:
+            commune, geometry = _read_feature(feature, directory)
+            if commune.nis in self.communes:
+                raise GeographyError(f"code NIS {commune.nis} en double dans {COMMUNES_FILE}",
+                                     directory)
+            self.communes[commune.nis] = commune
+            self._outlines[commune.nis] = feature["geometry"]
+            geoms.append(geometry)
+        if not self.communes:
+            raise GeographyError(f"aucune commune dans {COMMUNES_FILE}", directory)
+        self._order = list(self.communes)          # tree index -> nis
+        self._geoms = [_project(g) for g in geoms]
+        self._tree = shapely.STRtree(self._geoms)
+        self._geom_by_nis = dict(zip(self._order, self._geoms))
+        xmin, ymin, xmax, ymax = shapely.total_bounds(self._geoms)
+        self.bounds: tuple[float, float, float, float] = (
+            float(ymin), float(xmin / _X_SCALE), float(ymax), float(xmax / _X_SCALE))
+
+        self.relocated: tuple[Locality, ...] = ()   # localities whose point was replaced
+        self.localities: list[Locality] = self._place_localities(rows)
+        self._by_postcode: dict[str, list[Locality]] = {}
+        for loc in sorted(self.localities, key=lambda l: (not l.main, fold(l.name))):
+            self._by_postcode.setdefault(loc.postcode, []).append(loc)
+        for locs in self._by_postcode.values():     # no main locality: the central one first
+            if not locs[0].main:
+                central = medoid(locs)
+                locs.sort(key=lambda l: l is not central)
+
+        self._gazetteer = Gazetteer(self)
+
+    # ----- loading ---------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "Geography":
+        """Read communes.geojson and postcodes.csv from directory."""
+        directory = Path(directory).expanduser()
+        if not directory.is_dir():
+            raise GeographyError("le dossier n'existe pas", directory)
+        features = _read_geojson(directory / COMMUNES_FILE, directory)
+        rows = _read_postcodes(directory / POSTCODES_FILE, directory)
+        return cls(directory, features, rows)
+
+    def _place_localities(self, rows: list[dict]) -> list[Locality]:
+        """Give every locality its commune (see the module docstring)."""
+        points = [_point(r["lat"], r["lon"]) for r in rows]
+        inside = self._containing(points)
+        by_key: dict[str, list[str]] = {}
+        for commune in self.communes.values():
+            for name in {name_key(commune.name_fr), name_key(commune.name_nl)}:
+                by_key.setdefault(name, []).append(commune.nis)
+
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            groups.setdefault(row["postcode"], []).append(i)
+
+        def own(i: int) -> str:
+            return inside[i] or self._nearest(points[i])
+
+        main_commune: dict[str, str] = {}
+        assigned: list[str] = [""] * len(rows)
+        for pc, idx in groups.items():
+            mains = [i for i in idx if rows[i]["main"]]
+            for i in mains:
+                named = by_key.get(name_key(rows[i]["locality"]), [])
+                assigned[i] = named[0] if len(set(named)) == 1 else own(i)
+            if mains:
+                main_commune[pc] = assigned[mains[0]]
+                for i in idx:
+                    assigned[i] = assigned[i] or main_commune[pc]
+
+        for pc, idx in groups.items():
+            if pc in main_commune:
+                continue
+            winner = _majority([inside[i] for i in idx], self._parent_commune(pc, main_commune))
+            for i in idx:
+                assigned[i] = winner or own(i)
+
+        reps = self._representative_points(rows, assigned, inside)
+        localities, relocated = [], []
+        for i, row in enumerate(rows):
+            loc = Locality(postcode=row["postcode"], name=row["locality"], lat=row["lat"],
+                           lon=row["lon"], nis=assigned[i], main=row["main"])
+            if inside[i] and inside[i] != assigned[i] and \
+                    self._distance_km(points[i], assigned[i]) > RELOCATE_KM:
+                relocated.append(loc)
+                lat, lon = reps[assigned[i]]
+                log.info("point of %s %s lies in %s, far from %s: using the commune's point",
+                         loc.postcode, loc.name, inside[i], assigned[i])
+                loc = replace(loc, lat=lat, lon=lon)
+            localities.append(loc)
+        self.relocated = tuple(relocated)
+        self._reps = reps
+        return localities
+
+    def _representative_points(self, rows, assigned, inside) -> dict[str, tuple[float, float]]:
+        """A commune's point: its main locality bearing its name if inside, else the outline's."""
+        named: dict[str, tuple] = {}
+        for i, row in enumerate(rows):
+            nis = assigned[i]
+            commune = self.communes[nis]
+            if inside[i] != nis or name_key(row["locality"]) not in {
+                    name_key(commune.name_fr), name_key(commune.name_nl)}:
+                continue
+            rank = (not row["main"], row["postcode"])
+            if nis not in named or rank < named[nis][0]:
+                named[nis] = (rank, (row["lat"], row["lon"]))
+        reps = {}
+        for nis, geom in self._geom_by_nis.items():
+            if nis in named:
+                reps[nis] = named[nis][1]
+            else:
+                p = geom.representative_point()
+                reps[nis] = (p.y, p.x / _X_SCALE)
+        return reps
+
+    def _parent_commune(self, pc: str, main_commune: dict[str, str]) -> Optional[str]:
+        """Commune of the nearest lower postcode of the same hundred with a main locality."""
+        number = int(pc)
+        for lower in range(number - 1, number - number % 100 - 1, -1):
+            found = main_commune.get(f"{lower:04d}")
+            if found:
+                return found
+        return None
+
+    # ----- spatial ---------------------------------------------------------------------
+
+    def _containing(self, points: list[Point]) -> list[str]:
+        """NIS of the commune containing each point ('' when none)."""
+        result = [""] * len(points)
+        if points:
+            hits = self._tree.query(points, predicate="intersects")
+            for p, g in sorted(zip(hits[0].tolist(), hits[1].tolist())):
+                result[p] = result[p] or self._order[g]
+        return result
+
+    def _nearest(self, point: Point) -> str:
+        return self._order[int(self._tree.nearest(point))]
+
+    def _distance_km(self, point: Point, nis: str) -> float:
+        return self._geom_by_nis[nis].distance(point) * KM_PER_DEGREE
+
+    def commune_at(self, lat: float, lon: float) -> Optional[Commune]:
+        """The commune containing the point, None outside Wallonia and Brussels."""
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return None
+        hits = self._tree.query(_point(lat, lon), predicate="intersects")
+        return self.communes[self._order[int(min(hits))]] if len(hits) else None
+
+    def nearest_commune(self, lat: float, lon: float) -> tuple[Commune, float]:
+        """The commune nearest to the point and its distance in km (0 inside)."""
+        point = _point(float(lat), float(lon))
+        nis = self._nearest(point)
+        return self.communes[nis], self._distance_km(point, nis)
+
+    def in_service_area(self, lat: float, lon: float,
+                        tolerance_km: float = SERVICE_TOLERANCE_KM) -> bool:
+        """Inside a commune, or within tolerance_km of one (border villages)."""
+        if self.commune_at(lat, lon) is not None:
+            return True
+        try:
+            return self.nearest_commune(lat, lon)[1] <= tolerance_km
+        except (TypeError, ValueError):
+            return False
+
+    # ----- communes and localities -----------------------------------------------------
+
+    def commune_of_locality(self, loc: Locality) -> Commune:
+        return self.communes[loc.nis]
+
+    def representative_point(self, nis: str) -> tuple[float, float]:
+        """(lat, lon) standing for the commune: its namesake locality, or a point inside."""
+        return self._reps[nis]
+
+    def commune_geojson(self, nis: str) -> dict:
+        """The commune's outline as a GeoJSON Feature (KeyError for an unknown NIS)."""
+        commune = self.communes[nis]
+        return {
+            "type": "Feature",
+            "properties": {"nis": commune.nis, "name_fr": commune.name_fr,
+                           "name_nl": commune.name_nl, "province": commune.province,
+                           "region": commune.region, "population": commune.population},
+            "geometry": copy.deepcopy(self._outlines[nis]),
+        }
+
+    def localities_for_postcode(self, postcode: str | int) -> list[Locality]:
+        """Localities of a postcode, main locality first ('B-5000' accepted)."""
+        digits = re.sub(r"\D", "", str(postcode))
+        return list(self._by_postcode.get(digits, ()))
+
+    def localities_of_commune(self, nis: str) -> list[Locality]:
+        return sorted((l for l in self.localities if l.nis == nis),
+                      key=lambda l: (l.postcode, not l.main, fold(l.name)))
+
+    @property
+    def postcodes(self) -> list[str]:
+        return sorted(self._by_postcode)
+
+    def find_commune(self, text_or_nis: str) -> Optional[Commune]:
+        """A commune by NIS code or by French or Dutch name (folded)."""
+        return self._gazetteer.find_commune(text_or_nis)
+
+    def commune_suggestions(self, prefix: str, limit: int = 10) -> list[Commune]:
+        """Communes whose French or Dutch name (or one of its words) starts with prefix."""
+        return self._gazetteer.commune_suggestions(prefix, limit)
+
+    def communes_by_province(self) -> "OrderedDict[str, list[Commune]]":
+        """Province label → communes sorted by name; Brussels as 'Bruxelles-Capitale'."""
+        groups: dict[str, list[Commune]] = {}
+        for commune in self.communes.values():
+            groups.setdefault(commune.province or BRUSSELS_LABEL, []).append(commune)
+        ordered = OrderedDict()
+        for label in sorted(groups, key=_province_sort_key):
+            ordered[label] = sorted(groups[label], key=lambda c: fold(c.name_fr))
+        return ordered
+
+    def resolve(self, text: str) -> Resolved:
+        """Postcode, locality or commune typed by a person → a place, or why not."""
+        return self._gazetteer.resolve(text)
+
+
+def _province_sort_key(label: str) -> str:
+    return re.sub(r"^province (de la |de l |du |de |des )", "", fold(label))
+
+
+def _majority(communes: Iterable[str], parent: Optional[str]) -> Optional[str]:
+    """Commune holding most points; on a tie, parent if it is among the leaders."""
+    counts = Counter(c for c in communes if c)
+    if not counts:
+        return parent
+    ranked = counts.most_common()
+    best = ranked[0][1]
+    leaders = [c for c, n in ranked if n == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    return parent if parent in leaders else None
+
+
+# ----- file reading ------------------------------------------------------------------
+
+
+def _read_geojson(path: Path, directory: Path) -> list[dict]:
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise GeographyError(f"fichier {path.name} absent", directory) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeographyError(f"fichier {path.name} illisible ({exc})", directory) from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise GeographyError(f"{path.name} n'est pas une FeatureCollection", directory)
+    return features
+
+
+def _read_feature(feature: dict, directory: Path):
+    try:
+        props = feature["properties"]
+        nis = str(props["nis"]).strip()
+        name_fr = str(props["name_fr"]).strip()
+        geometry = shape(feature["geometry"])
+    except (KeyError, TypeError, ValueError, AttributeError,
+            shapely.errors.GEOSException) as exc:
+        raise GeographyError(f"commune mal décrite dans {COMMUNES_FILE} ({exc!r})",
+                             directory) from exc
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+    commune = Commune(
+        nis=nis, name_fr=name_fr,
+        name_nl=str(props.get("name_nl") or name_fr).strip(),
+        province=str(props.get("province") or "").strip(),
+        region=str(props.get("region") or "").strip(),
+        population=int(props.get("population_2020") or props.get("population") or 0),
+    )
+    return commune, geometry
+
+
+def _read_postcodes(path: Path, directory: Path) -> list[dict]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise GeographyError(
+                    f"colonnes manquantes dans {path.name} : {', '.join(missing)}", directory)
+            rows = []
+            for line, row in enumerate(reader, start=2):
+                rows.append(_read_row(row, line, path.name, directory))
+    except FileNotFoundError:
+        raise GeographyError(f"fichier {path.name} absent", directory) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise GeographyError(f"fichier {path.name} illisible ({exc})", directory) from exc
+    if not rows:
+        raise GeographyError(f"aucune localité dans {path.name}", directory)
+    return rows
+
+
+def _read_row(row: dict, line: int, filename: str, directory: Path) -> dict:
+    try:
+        postcode = (row["postcode"] or "").strip()
+        name = (row["locality"] or "").strip()
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if not (re.fullmatch(r"\d{4}", postcode) and name
+                and math.isfinite(lat) and math.isfinite(lon)):
+            raise ValueError("valeur manquante ou invalide")
+    except (TypeError, ValueError) as exc:
+        raise GeographyError(f"ligne {line} de {filename} invalide ({exc})",
+                             directory) from exc
+    main = (row.get("bpost_main_locality") or "").strip().lower() in ("1", "true", "oui", "yes")
+    return {"postcode": postcode, "locality": name, "lat": lat, "lon": lon, "main": main}
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str) -> Geography:
+    return Geography.load(path)
+
+
+def load_geography(directory: str | Path) -> Geography:
+    """The geography of directory, loaded once per process (errors are not cached)."""
+    return _load_cached(str(Path(directory).expanduser().resolve()))

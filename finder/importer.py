@@ -1,0 +1,123 @@
+"""Import an inventory file into the store: validate, geocode, then apply in one transaction.
+
+Nothing is written unless the whole file is valid (or `skip_invalid` is asked for).
+Re-importing the same file changes nothing; a changed file updates groups in place,
+keyed by their `group_id`. A crash at any point leaves the previous inventory.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from .inventory_file import ParsedGroup, Problem, parse, read_rows
+from .models import Group
+from .store import Store
+from .text import slugify
+
+# progress(label, items) -> context manager yielding an iterator over items (click.progressbar).
+Progress = Callable[[str, list], object]
+
+
+@dataclass
+class ImportReport:
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped_groups: int = 0
+    places_by_precision: Counter = field(default_factory=Counter)
+    everywhere: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.applied
+
+
+def content_hash(group: Group) -> str:
+    data = asdict(group)
+    data.pop("id", None)
+    for p in data["places"]:
+        p.pop("id", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _plain(label: str, items: list):
+    return nullcontext(items)
+
+
+def import_file(store: Store, geography, chain, path: str | Path, *,
+                skip_invalid: bool = False, remove_missing: bool = True,
+                progress: Progress = _plain) -> ImportReport:
+    report = ImportReport()
+    rows = list(read_rows(path))
+    parsed, problems = parse(rows, geography.in_service_area)
+    report.problems.extend(problems)
+
+    located: list[Group] = []
+    with progress("Géolocalisation des lieux", parsed) as items:
+        for pg in items:
+            group = _locate(pg, chain, report)
+            if group is not None:
+                located.append(group)
+
+    groups_with_rows = {r.get("group_id") or slugify(r.get("name", "")) for _, r in rows}
+    if report.problems:
+        bad_keys = {g for g in groups_with_rows} - {g.slug for g in located}
+        report.skipped_groups = len(bad_keys)
+        if not skip_invalid:
+            return report
+    report.problems.sort(key=lambda p: (p.row, p.column))
+    _apply(store, located, report, source=str(path), remove_missing=remove_missing,
+           keep=groups_with_rows, progress=progress)
+    return report
+
+
+def _locate(pg: ParsedGroup, chain, report: ImportReport) -> Optional[Group]:
+    group = pg.group
+    ok = True
+    for rp in pg.places:
+        outcome = chain.locate(rp.place)
+        if not outcome.ok:
+            report.problems.append(Problem(rp.row, "commune", outcome.problem))
+            ok = False
+        else:
+            group.places.append(outcome.place)
+    return group if ok else None
+
+
+def _apply(store: Store, groups: list[Group], report: ImportReport, *, source: str,
+           remove_missing: bool, keep: set, progress: Progress) -> None:
+    existing = store.group_hashes()
+    with store.transaction():
+        with progress("Écriture de l'inventaire", groups) as items:
+            for group in items:
+                digest = content_hash(group)
+                if group.slug not in existing:
+                    report.added += 1
+                elif existing[group.slug] != digest:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                    continue
+                store.write_group(group, digest)
+        if remove_missing:
+            # A group whose rows are invalid (skip_invalid) is kept as it was, not removed.
+            gone = [slug for slug in existing if slug not in keep
+                    and slug not in {g.slug for g in groups}]
+            store.delete_groups(gone)
+            report.removed = len(gone)
+        if report.added or report.updated or report.removed:
+            store.bump_inventory_version(source)
+    for group in groups:
+        if not group.places:
+            report.everywhere += 1
+        for place in group.places:
+            report.places_by_precision[place.precision] += 1
+    report.applied = True

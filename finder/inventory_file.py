@@ -1,0 +1,318 @@
+"""The inventory file format (CSV or XLSX): reading, validating, writing.
+
+One row per meeting place; the group columns are repeated on each of its rows.
+A group with no meeting place is one row with every place column empty.
+The format is documented for maintainers in data/README.md.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .models import CHAPTER_SLUGS, KINDS, Group, Place
+from .text import slugify
+
+GROUP_COLUMNS = (
+    "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
+    "description", "phone", "email", "website", "source_url", "source_date", "checked_on",
+    "demo",
+)
+PLACE_COLUMNS = (
+    "place_label", "street", "postcode", "locality", "commune", "lat", "lon", "show_exact",
+    "schedule",
+)
+COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
+REQUIRED = ("name", "chapter", "kind", "source_url", "checked_on")
+SERVICES = ("ecoute", "groupe-de-parole", "aide-sociale", "aide-administrative",
+            "aide-juridique", "information", "activites")
+MAX_CELL = 4000
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
+_PHONE = re.compile(r"^[0-9+ ./()\-]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
+_NO = {"non", "n", "no", "0", "false", "faux", ""}
+
+
+class InventoryFileError(Exception):
+    """The file cannot be read at all (format, encoding, header). French message."""
+
+
+@dataclass
+class Problem:
+    row: int            # line number as a spreadsheet shows it (header = 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"ligne {self.row}" + (f", colonne « {self.column} »" if self.column else "")
+        return f"{where} : {self.message}"
+
+
+@dataclass
+class RowPlace:
+    """A place as read from a row, before geocoding."""
+    row: int
+    place: Place
+
+
+@dataclass
+class ParsedGroup:
+    group: Group
+    rows: list[int]
+    places: list[RowPlace] = field(default_factory=list)
+
+
+def read_rows(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """(line number, {column: text}) for each data row of a CSV or XLSX file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InventoryFileError(f"Fichier introuvable : {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path)
+    elif suffix in (".csv", ".txt"):
+        yield from _read_csv(path)
+    else:
+        raise InventoryFileError(
+            f"Format non reconnu ({suffix or 'sans extension'}) : utilisez un fichier .csv ou .xlsx.")
+
+
+def _check_header(header: list[str]) -> list[str]:
+    header = [(h or "").strip().lstrip("\ufeff").lower() for h in header]
+    missing = [c for c in ("group_id", "name", "chapter") if c not in header]
+    if missing:
+        raise InventoryFileError(
+            "En-tête incomplet : colonne(s) manquante(s) " + ", ".join(missing)
+            + ". Colonnes attendues : " + ", ".join(COLUMNS) + ".")
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise InventoryFileError("Colonne(s) inconnue(s) : " + ", ".join(unknown) + ".")
+    return header
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InventoryFileError(
+            f"Le fichier n'est pas en UTF-8 (octet {exc.start}) : enregistrez-le en « CSV UTF-8 ».")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = _check_header(next(reader))
+    except StopIteration:
+        raise InventoryFileError("Le fichier est vide.") from None
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            raise InventoryFileError(
+                f"ligne {reader.line_num} : {len(values)} valeurs pour {len(header)} colonnes "
+                "(une virgule de trop, ou un texte avec virgule sans guillemets ?).")
+        yield reader.line_num, {h: (v or "").strip() for h, v in zip(header, values)}
+
+
+def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
+    from openpyxl import load_workbook
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise InventoryFileError(f"Classeur XLSX illisible : {exc}") from exc
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        try:
+            header = _check_header([str(h or "") for h in next(rows)])
+        except StopIteration:
+            raise InventoryFileError("La première feuille du classeur est vide.") from None
+        for number, values in enumerate(rows, start=2):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if any(c.strip() for c in cells):
+                yield number, {h: c.strip() for h, c in zip(header, cells) if h}
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and hasattr(value, "isoformat"):
+        return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def _flag(value: str, default: bool) -> Optional[bool]:
+    v = value.strip().lower()
+    if not v:
+        return default
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    return None
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def parse(rows: Iterable[tuple[int, dict]],
+          in_service_area) -> tuple[list[ParsedGroup], list[Problem]]:
+    """Validate every row in one pass; group the rows by group_id.
+
+    Returns the groups that are valid and every problem found (row, column, message).
+    A group with any problem is left out of the returned list.
+    """
+    problems: list[Problem] = []
+    groups: dict[str, ParsedGroup] = {}
+    signatures: dict[str, tuple] = {}
+    bad: set[str] = set()
+
+    for number, row in rows:
+        row_problems: list[Problem] = []
+
+        def report(column: str, message: str) -> None:
+            row_problems.append(Problem(number, column, message))
+
+        for column, value in row.items():
+            if len(value) > MAX_CELL:
+                report(column, f"texte trop long ({len(value)} caractères, maximum {MAX_CELL}).")
+                row[column] = value[:MAX_CELL]
+        for column in REQUIRED:
+            if not row.get(column):
+                report(column, "valeur obligatoire manquante.")
+        key = row.get("group_id") or (slugify(row["name"]) if row.get("name") else "")
+        if key and slugify(key) != key:
+            report("group_id", f"« {key} » n'est pas un identifiant valide "
+                               f"(minuscules, chiffres et tirets : « {slugify(key)} »).")
+        chapter = row.get("chapter", "")
+        if chapter and chapter not in CHAPTER_SLUGS:
+            report("chapter", f"chapitre inconnu « {chapter} ». Valeurs permises : "
+                              + ", ".join(CHAPTER_SLUGS) + ".")
+        kind = row.get("kind", "")
+        if kind and kind not in KINDS:
+            report("kind", f"type inconnu « {kind} ». Valeurs permises : " + ", ".join(KINDS) + ".")
+        services = _split(row.get("services", ""))
+        for s in services:
+            if s not in SERVICES:
+                report("services", f"service inconnu « {s} ». Valeurs permises : "
+                                   + ", ".join(SERVICES) + ".")
+        email = row.get("email", "")
+        if email and not _EMAIL.match(email):
+            report("email", f"adresse e-mail invalide « {email} ».")
+        for column in ("website", "source_url"):
+            url = row.get(column, "")
+            if url and not _URL.match(url):
+                report(column, f"adresse web invalide « {url} » (doit commencer par http:// ou https://).")
+        phone = row.get("phone", "")
+        if phone and (not _PHONE.match(phone) or not 3 <= sum(c.isdigit() for c in phone) <= 15):
+            report("phone", f"numéro de téléphone invalide « {phone} ».")
+        checked = row.get("checked_on", "")
+        if checked and not _DATE.match(checked):
+            report("checked_on", f"date invalide « {checked} » (format attendu : AAAA-MM-JJ).")
+        demo = _flag(row.get("demo", ""), False)
+        if demo is None:
+            report("demo", f"valeur « {row['demo']} » : écrivez oui ou non.")
+        show_exact = _flag(row.get("show_exact", ""), True)
+        if show_exact is None:
+            report("show_exact", f"valeur « {row['show_exact']} » : écrivez oui ou non.")
+
+        place = _parse_place(row, bool(show_exact), report, in_service_area)
+
+        group = Group(
+            slug=key, name=row.get("name", ""), chapter=chapter, kind=kind,
+            themes=_split(row.get("themes", "")), audience=_split(row.get("audience", "")),
+            services=services, cost=row.get("cost", ""), description=row.get("description", ""),
+            phone=phone, email=email, website=row.get("website", ""),
+            source_url=row.get("source_url", ""), source_date=row.get("source_date", ""),
+            checked_on=checked, demo=bool(demo))
+        signature = tuple(row.get(c, "") for c in GROUP_COLUMNS if c != "group_id")
+        if key in signatures and signatures[key] != signature:
+            first = groups[key].rows[0] if key in groups else "?"
+            differing = [c for c, a, b in zip(
+                [c for c in GROUP_COLUMNS if c != "group_id"], signatures[key], signature) if a != b]
+            report(differing[0] if differing else "group_id",
+                   f"le groupe « {key} » a d'autres valeurs à la ligne {first} "
+                   f"({', '.join(differing)}) : les colonnes du groupe doivent être identiques "
+                   "sur chacune de ses lignes.")
+        signatures.setdefault(key, signature)
+
+        problems.extend(row_problems)
+        if not key:
+            continue
+        if row_problems:
+            bad.add(key)
+        parsed = groups.setdefault(key, ParsedGroup(group=group, rows=[]))
+        parsed.rows.append(number)
+        if place is not None:
+            parsed.places.append(RowPlace(number, place))
+
+    return [g for k, g in groups.items() if k not in bad], problems
+
+
+def _parse_place(row: dict, show_exact: bool, report, in_service_area) -> Optional[Place]:
+    if not any(row.get(c) for c in PLACE_COLUMNS if c != "show_exact"):
+        return None
+    postcode = row.get("postcode", "").strip()
+    if postcode:
+        digits = re.sub(r"^[Bb]-?", "", postcode)
+        if not re.fullmatch(r"\d{4}", digits):
+            report("postcode", f"code postal invalide « {postcode} » (4 chiffres attendus).")
+        else:
+            postcode = digits
+            if not (1000 <= int(digits) <= 1499 or 4000 <= int(digits) <= 7999):
+                report("postcode", f"le code postal {digits} est hors de Wallonie et de Bruxelles.")
+    lat = lon = None
+    if row.get("lat") or row.get("lon"):
+        try:
+            lat = float(row.get("lat", "").replace(",", "."))
+            lon = float(row.get("lon", "").replace(",", "."))
+        except ValueError:
+            report("lat", "coordonnées invalides : lat et lon doivent être deux nombres "
+                          "(par ex. 50.4669 et 4.8675).")
+            lat = lon = None
+        else:
+            if not in_service_area(lat, lon):
+                report("lat", f"les coordonnées ({lat}, {lon}) sont hors de Wallonie et de Bruxelles.")
+                lat = lon = None
+    if lat is None and not (postcode or row.get("locality") or row.get("commune")):
+        report("commune", "lieu sans code postal, localité ni commune : impossible de le situer.")
+    return Place(label=row.get("place_label", ""), street=row.get("street", ""),
+                 postcode=postcode, locality=row.get("locality", ""),
+                 commune_name=row.get("commune", ""), lat=lat, lon=lon,
+                 show_exact=show_exact, schedule=row.get("schedule", ""))
+
+
+def group_rows(group: Group) -> list[dict]:
+    """The rows that describe one group in the file format (inverse of parse)."""
+    base = {
+        "group_id": group.slug, "name": group.name, "chapter": group.chapter,
+        "kind": group.kind, "themes": "; ".join(group.themes),
+        "audience": "; ".join(group.audience), "services": "; ".join(group.services),
+        "cost": group.cost, "description": group.description, "phone": group.phone,
+        "email": group.email, "website": group.website, "source_url": group.source_url,
+        "source_date": group.source_date, "checked_on": group.checked_on,
+        "demo": "oui" if group.demo else "non",
+    }
+    if not group.places:
+        return [dict(base, **{c: "" for c in PLACE_COLUMNS})]
+    rows = []
+    for p in group.places:
+        exact = p.precision == "exact"
+        rows.append(dict(
+            base, place_label=p.label, street=p.street, postcode=p.postcode,
+            locality=p.locality, commune=p.commune_name,
+            lat=f"{p.lat:.6f}" if exact else "", lon=f"{p.lon:.6f}" if exact else "",
+            show_exact="oui" if p.show_exact else "non", schedule=p.schedule))
+    return rows
+
+
+def write_csv(groups: Iterable[Group], out) -> None:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for group in groups:
+        writer.writerows(group_rows(group))

@@ -1,0 +1,193 @@
+"""Plain data that crosses module boundaries (no SQL rows, no Flask objects).
+
+Geography → store → search → views all speak in these dataclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+# The six chapters of the Fédération Wallonie-Bruxelles inventory, in its order.
+# Slugs are stable identifiers (URLs, API, import files); titles are what people read.
+CHAPTERS: tuple[tuple[str, str, str], ...] = (
+    ("maladie", "La maladie", "#b3261e"),
+    ("suites-de-traitements", "Les suites d'opérations et de traitements", "#6a3d9a"),
+    ("handicap", "Le handicap", "#1f5fa8"),
+    ("dependance", "La dépendance", "#a05a00"),
+    ("troubles-du-comportement", "Les troubles du comportement", "#1b7a3e"),
+    ("situation-sociale",
+     "La situation sociale et les événements de vie personnelle ou familiale", "#8a3b6f"),
+)
+CHAPTER_SLUGS = tuple(slug for slug, _, _ in CHAPTERS)
+CHAPTER_TITLES = {slug: title for slug, title, _ in CHAPTERS}
+CHAPTER_COLOURS = {slug: colour for slug, _, colour in CHAPTERS}
+
+# Kinds of group. Labels are French, keys are stable.
+KINDS = {
+    "entraide": "Groupe d'entraide (pairs, bénévoles)",
+    "soutien": "Groupe de soutien (professionnels présents)",
+    "self-help": "Self-help",
+    "association": "Association",
+}
+
+# Precision of a stored location, best first.
+PRECISIONS = ("exact", "locality", "commune")
+PRECISION_LABELS = {
+    "exact": "adresse précise",
+    "locality": "localité",
+    "commune": "commune",
+}
+
+
+@dataclass(frozen=True)
+class Commune:
+    nis: str
+    name_fr: str
+    name_nl: str
+    province: str
+    region: str
+    population: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.name_fr
+
+
+@dataclass(frozen=True)
+class Locality:
+    """A bpost postal locality with its point and the commune it belongs to."""
+    postcode: str
+    name: str
+    lat: float
+    lon: float
+    nis: str
+    main: bool
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The answer of Geography.resolve(text): a place, or why there is none.
+
+    status: "ok" | "not_found" | "ambiguous" | "outside" | "invalid"
+    """
+    query: str
+    status: str
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    precision: Optional[str] = None  # "locality" or "commune"
+    postcode: Optional[str] = None
+    locality: Optional[str] = None
+    commune: Optional[Commune] = None
+    suggestions: tuple[str, ...] = ()
+    message: str = ""  # French, for people
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "lat": self.lat,
+            "lon": self.lon,
+            "precision": self.precision,
+            "postcode": self.postcode,
+            "locality": self.locality,
+            "commune": ({"nis": self.commune.nis, "name": self.commune.name_fr}
+                        if self.commune else None),
+        }
+
+
+@dataclass
+class Place:
+    """A meeting place of a group."""
+    label: str = ""            # venue name ("Résidence Au fil de Hoëgne")
+    street: str = ""           # street and number as given
+    postcode: str = ""
+    locality: str = ""         # as given or resolved
+    commune_nis: str = ""
+    commune_name: str = ""
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    precision: str = ""        # one of PRECISIONS
+    show_exact: bool = True    # False: publish only at commune precision
+    schedule: str = ""         # free text, French ("le 2e mardi du mois, 14 h")
+    id: Optional[int] = None
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    def address_line(self) -> str:
+        """The address a person may read (commune only when not exact)."""
+        town = " ".join(p for p in (self.postcode, self.locality or self.commune_name) if p)
+        if not self.show_exact:
+            return self.commune_name or town
+        parts = [p for p in (self.label, self.street, town) if p]
+        return ", ".join(parts)
+
+
+@dataclass
+class Group:
+    slug: str
+    name: str
+    chapter: str
+    kind: str = "entraide"
+    themes: list[str] = field(default_factory=list)
+    audience: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    cost: str = ""
+    description: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    source_url: str = ""
+    source_date: str = ""      # the date the source shows ("2021-09", may be empty)
+    checked_on: str = ""       # ISO date we read the source
+    demo: bool = False
+    places: list[Place] = field(default_factory=list)
+    id: Optional[int] = None
+
+    @property
+    def chapter_title(self) -> str:
+        return CHAPTER_TITLES.get(self.chapter, self.chapter)
+
+    @property
+    def everywhere(self) -> bool:
+        """A service with no meeting place (a helpline, a website)."""
+        return not self.places
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a person asks for. All filters optional."""
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    radius_km: Optional[float] = None
+    chapter: Optional[str] = None
+    theme: Optional[str] = None
+    commune_nis: Optional[str] = None
+    limit: Optional[int] = None        # results hydrated (a page); None = all
+    offset: int = 0
+
+    @property
+    def has_origin(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass
+class Result:
+    group: Group
+    place: Optional[Place]     # None for services reachable from everywhere
+    distance_km: Optional[float] = None
+
+
+@dataclass
+class SearchOutcome:
+    """Results of a search, plus what a page needs to tell the truth about them."""
+    query: Query
+    results: list[Result]               # places within the radius (or all), nearest first
+    nearest_outside: list[Result]       # when nothing is within the radius: the nearest few
+    everywhere: list[Group]             # services with no place, for the chosen chapter
+    total: int = 0                      # places matching, before limit/offset
+    place_ids: list[int] = field(default_factory=list)  # all matching places, in order

@@ -1,0 +1,369 @@
+"""The inventory store: a SQLite file. The only module that speaks SQL.
+
+One `Store` wraps one connection. Writers use `transaction()`; an import replaces
+what changed inside a single transaction, so a crash leaves the previous inventory.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .models import CHAPTERS, Group, Place
+
+# Each entry brings the schema from version i to i+1. Never edit a released one: append.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE chapters (
+        slug TEXT PRIMARY KEY, title TEXT NOT NULL, colour TEXT NOT NULL,
+        position INTEGER NOT NULL);
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        chapter TEXT NOT NULL REFERENCES chapters(slug),
+        kind TEXT NOT NULL,
+        audience TEXT NOT NULL DEFAULT '[]',
+        services TEXT NOT NULL DEFAULT '[]',
+        cost TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        website TEXT NOT NULL DEFAULT '',
+        source_url TEXT NOT NULL DEFAULT '',
+        source_date TEXT NOT NULL DEFAULT '',
+        checked_on TEXT NOT NULL DEFAULT '',
+        demo INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL DEFAULT '');
+    CREATE INDEX groups_chapter ON groups(chapter);
+    CREATE TABLE themes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE group_themes (
+        group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL REFERENCES themes(id),
+        PRIMARY KEY (group_id, theme_id));
+    CREATE INDEX group_themes_theme ON group_themes(theme_id);
+    CREATE TABLE places (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        street TEXT NOT NULL DEFAULT '',
+        postcode TEXT NOT NULL DEFAULT '',
+        locality TEXT NOT NULL DEFAULT '',
+        commune_nis TEXT NOT NULL,
+        commune_name TEXT NOT NULL,
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        precision TEXT NOT NULL CHECK (precision IN ('exact', 'locality', 'commune')),
+        show_exact INTEGER NOT NULL DEFAULT 1,
+        schedule TEXT NOT NULL DEFAULT '');
+    CREATE INDEX places_group ON places(group_id);
+    CREATE INDEX places_commune ON places(commune_nis);
+    CREATE INDEX places_lat_lon ON places(lat, lon);
+    CREATE TABLE geocode_cache (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, stored_at REAL NOT NULL);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used (corrupted, newer schema...). Message in French."""
+
+
+class Store:
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                uri = f"file:{self.path}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False,
+                                          isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, check_same_thread=False,
+                                          isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+        except sqlite3.Error as exc:
+            raise StoreError(f"Base de données illisible ({self.path}) : {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema ------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        """Bring the schema to SCHEMA_VERSION; returns the number of steps applied."""
+        try:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"La base {self.path} a un schéma plus récent ({current}) que ce "
+                    f"logiciel ({SCHEMA_VERSION}).")
+            if not self.readonly and current < SCHEMA_VERSION:
+                self.db.execute("PRAGMA journal_mode = WAL")
+            for version in range(current, SCHEMA_VERSION):
+                # One script, one transaction: a migration applies whole or not at all.
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {MIGRATIONS[version]}\n"
+                    f"PRAGMA user_version = {version + 1}; COMMIT;")
+            with self.transaction():
+                self.db.executemany(
+                    "INSERT INTO chapters (slug, title, colour, position) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT(slug) DO UPDATE SET title = excluded.title,"
+                    " colour = excluded.colour, position = excluded.position",
+                    [(s, t, c, i) for i, (s, t, c) in enumerate(CHAPTERS)])
+            return SCHEMA_VERSION - current
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Base de données corrompue ou illisible ({self.path}) : {exc}") from exc
+
+    def check(self) -> None:
+        """Raise StoreError unless the file is a sound database at our schema."""
+        try:
+            row = self.db.execute("PRAGMA quick_check").fetchone()
+            if row[0] != "ok":
+                raise StoreError(f"Base de données corrompue ({self.path}) : {row[0]}")
+            if self.schema_version() != SCHEMA_VERSION:
+                raise StoreError(f"Base de données non initialisée ({self.path}).")
+            self.db.execute("SELECT count(*) FROM groups").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Base de données corrompue ou illisible ({self.path}) : {exc}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------------
+    def get_meta(self, key: str, default: Optional[str] = None) -> Optional[str]:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def inventory_version(self) -> int:
+        """Bumped by every import that changes something: a cache key for readers."""
+        return int(self.get_meta("inventory_version", "0"))
+
+    # -- writing the inventory ----------------------------------------------------
+    def group_hashes(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT slug, content_hash FROM groups")}
+
+    def write_group(self, group: Group, content_hash: str) -> None:
+        """Insert or update one group (by slug) and replace its places and themes.
+
+        Call inside `transaction()`.
+        """
+        values = (group.name, group.chapter, group.kind, json.dumps(group.audience),
+                  json.dumps(group.services), group.cost, group.description, group.phone,
+                  group.email, group.website, group.source_url, group.source_date,
+                  group.checked_on, int(group.demo), content_hash)
+        row = self.db.execute("SELECT id FROM groups WHERE slug = ?", (group.slug,)).fetchone()
+        if row:
+            group_id = row[0]
+            self.db.execute(
+                "UPDATE groups SET name=?, chapter=?, kind=?, audience=?, services=?, cost=?,"
+                " description=?, phone=?, email=?, website=?, source_url=?, source_date=?,"
+                " checked_on=?, demo=?, content_hash=? WHERE id=?", values + (group_id,))
+            self.db.execute("DELETE FROM places WHERE group_id = ?", (group_id,))
+            self.db.execute("DELETE FROM group_themes WHERE group_id = ?", (group_id,))
+        else:
+            group_id = self.db.execute(
+                "INSERT INTO groups (name, chapter, kind, audience, services, cost, description,"
+                " phone, email, website, source_url, source_date, checked_on, demo,"
+                " content_hash, slug) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                values + (group.slug,)).lastrowid
+        for theme in dict.fromkeys(t for t in group.themes if t):
+            self.db.execute("INSERT OR IGNORE INTO themes (name) VALUES (?)", (theme,))
+            self.db.execute(
+                "INSERT OR IGNORE INTO group_themes (group_id, theme_id)"
+                " SELECT ?, id FROM themes WHERE name = ?", (group_id, theme))
+        self.db.executemany(
+            "INSERT INTO places (group_id, position, label, street, postcode, locality,"
+            " commune_nis, commune_name, lat, lon, precision, show_exact, schedule)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(group_id, i, p.label, p.street, p.postcode, p.locality, p.commune_nis,
+              p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule)
+             for i, p in enumerate(group.places)])
+
+    def delete_groups(self, slugs: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM groups WHERE slug = ?", [(s,) for s in slugs])
+        self.db.execute(
+            "DELETE FROM themes WHERE id NOT IN (SELECT theme_id FROM group_themes)")
+
+    def bump_inventory_version(self, source: str) -> None:
+        self.set_meta("inventory_version", str(self.inventory_version() + 1))
+        self.set_meta("imported_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        self.set_meta("imported_from", source)
+
+    # -- reading --------------------------------------------------------------------
+    def chapters(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT c.slug, c.title, c.colour, count(g.id) AS groups FROM chapters c"
+            " LEFT JOIN groups g ON g.chapter = c.slug GROUP BY c.slug ORDER BY c.position")
+        return [dict(r) for r in rows]
+
+    def themes(self, chapter: Optional[str] = None) -> list[str]:
+        sql = ("SELECT DISTINCT t.name FROM themes t JOIN group_themes gt ON gt.theme_id = t.id"
+               " JOIN groups g ON g.id = gt.group_id")
+        args: tuple = ()
+        if chapter:
+            sql += " WHERE g.chapter = ?"
+            args = (chapter,)
+        return [r[0] for r in self.db.execute(sql + " ORDER BY t.name", args)]
+
+    def counts(self) -> dict:
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM groups) AS groups,"
+            " (SELECT count(*) FROM places) AS places,"
+            " (SELECT count(*) FROM groups WHERE demo = 1) AS demo_groups").fetchone()
+        out = dict(row)
+        out["by_precision"] = {r[0]: r[1] for r in self.db.execute(
+            "SELECT precision, count(*) FROM places GROUP BY precision")}
+        out["everywhere"] = self.db.execute(
+            "SELECT count(*) FROM groups g WHERE NOT EXISTS"
+            " (SELECT 1 FROM places p WHERE p.group_id = g.id)").fetchone()[0]
+        return out
+
+    def is_demo(self) -> bool:
+        """True while any group of the inventory is demonstration data."""
+        return self.db.execute("SELECT 1 FROM groups WHERE demo = 1 LIMIT 1").fetchone() is not None
+
+    def _filters(self, chapter: Optional[str], theme: Optional[str],
+                 commune_nis: Optional[str]) -> tuple[list[str], list]:
+        where: list[str] = []
+        args: list = []
+        if chapter:
+            where.append("g.chapter = ?")
+            args.append(chapter)
+        if theme:
+            where.append("g.id IN (SELECT gt.group_id FROM group_themes gt"
+                         " JOIN themes t ON t.id = gt.theme_id WHERE t.name = ?)")
+            args.append(theme)
+        if commune_nis:
+            where.append("p.commune_nis = ?")
+            args.append(commune_nis)
+        return where, args
+
+    def place_candidates(self, *, bbox: Optional[tuple[float, float, float, float]] = None,
+                         chapter: Optional[str] = None, theme: Optional[str] = None,
+                         commune_nis: Optional[str] = None,
+                         by_name: bool = False) -> list[tuple[int, int, float, float]]:
+        """(place_id, group_id, lat, lon) of places matching the filters.
+
+        bbox = (min_lat, min_lon, max_lat, max_lon) is a cheap prefilter on the index.
+        by_name: ordered by commune, then group name (for lists without an origin).
+        """
+        where, args = self._filters(chapter, theme, commune_nis)
+        if bbox:
+            where.insert(0, "p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?")
+            args[0:0] = [bbox[0], bbox[2], bbox[1], bbox[3]]
+        sql = "SELECT p.id, p.group_id, p.lat, p.lon FROM places p"
+        if chapter or theme or by_name:
+            sql += " JOIN groups g ON g.id = p.group_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        if by_name:
+            sql += " ORDER BY p.commune_name, g.name, p.id"
+        return [tuple(r) for r in self.db.execute(sql, args)]
+
+    def groups_without_places(self, *, chapter: Optional[str] = None,
+                              theme: Optional[str] = None) -> list[Group]:
+        where, args = self._filters(chapter, theme, None)
+        where.append("NOT EXISTS (SELECT 1 FROM places p WHERE p.group_id = g.id)")
+        ids = [r[0] for r in self.db.execute(
+            "SELECT g.id FROM groups g WHERE " + " AND ".join(where) + " ORDER BY g.name", args)]
+        groups = self.groups_by_id(ids, with_places=False)
+        return [groups[i] for i in ids]
+
+    def groups_by_id(self, ids: Iterable[int], *, with_places: bool = True) -> dict[int, Group]:
+        ids = list(dict.fromkeys(ids))
+        groups: dict[int, Group] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT * FROM groups WHERE id IN ({marks})", chunk):
+                groups[r["id"]] = _group_from_row(r)
+            for gid, name in self.db.execute(
+                    "SELECT gt.group_id, t.name FROM group_themes gt JOIN themes t"
+                    f" ON t.id = gt.theme_id WHERE gt.group_id IN ({marks}) ORDER BY t.name",
+                    chunk):
+                groups[gid].themes.append(name)
+            if with_places:
+                for r in self.db.execute(
+                        f"SELECT * FROM places WHERE group_id IN ({marks})"
+                        " ORDER BY group_id, position", chunk):
+                    groups[r["group_id"]].places.append(_place_from_row(r))
+        return groups
+
+    def places_by_id(self, ids: Iterable[int]) -> dict[int, Place]:
+        ids = list(ids)
+        out: dict[int, Place] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT * FROM places WHERE id IN ({marks})", chunk):
+                out[r["id"]] = _place_from_row(r)
+        return out
+
+    def group_by_slug(self, slug: str) -> Optional[Group]:
+        row = self.db.execute("SELECT id FROM groups WHERE slug = ?", (slug,)).fetchone()
+        return self.groups_by_id([row[0]])[row[0]] if row else None
+
+    def all_groups(self, *, chapter: Optional[str] = None) -> list[Group]:
+        sql, args = "SELECT id FROM groups", ()
+        if chapter:
+            sql, args = sql + " WHERE chapter = ?", (chapter,)
+        ids = [r[0] for r in self.db.execute(sql + " ORDER BY name, id", args)]
+        groups = self.groups_by_id(ids)
+        return [groups[i] for i in ids]
+
+    # -- geocoding cache ----------------------------------------------------------------
+    def cache_get(self, key: str) -> Optional[dict]:
+        row = self.db.execute("SELECT value FROM geocode_cache WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cache_put(self, key: str, value: dict) -> None:
+        self.db.execute(
+            "INSERT INTO geocode_cache (key, value, stored_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+            " stored_at = excluded.stored_at", (key, json.dumps(value), time.time()))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _group_from_row(r: sqlite3.Row) -> Group:
+    return Group(
+        id=r["id"], slug=r["slug"], name=r["name"], chapter=r["chapter"], kind=r["kind"],
+        audience=json.loads(r["audience"]), services=json.loads(r["services"]),
+        cost=r["cost"], description=r["description"], phone=r["phone"], email=r["email"],
+        website=r["website"], source_url=r["source_url"], source_date=r["source_date"],
+        checked_on=r["checked_on"], demo=bool(r["demo"]))
+
+
+def _place_from_row(r: sqlite3.Row) -> Place:
+    return Place(
+        id=r["id"], label=r["label"], street=r["street"], postcode=r["postcode"],
+        locality=r["locality"], commune_nis=r["commune_nis"], commune_name=r["commune_name"],
+        lat=r["lat"], lon=r["lon"], precision=r["precision"], show_exact=bool(r["show_exact"]),
+        schedule=r["schedule"])

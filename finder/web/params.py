@@ -1,0 +1,148 @@
+"""Search parameters from a URL, shared by the page, the embed and the API.
+
+Malformed input (radius 10000, chapter "../../etc", a 3 KB postcode) is a `BadParameter`
+(the views answer 400). A well-formed place we cannot find is not an error: it is a
+notice the page shows with suggestions, and the search goes on without an origin.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from ..models import CHAPTER_SLUGS, Commune, Query, Resolved
+
+RADIUS_CHOICES = (5, 10, 20, 50, 100)
+DEFAULT_RADIUS = 20
+MAX_TEXT = 100
+MAX_PAGE = 10000
+
+
+class BadParameter(ValueError):
+    """A parameter no form of ours would send. `message` is French."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    """What the URL asked for, understood: the Query plus what to tell the person."""
+    query: Query
+    postcode: str = ""                 # as typed
+    commune_text: str = ""             # as typed
+    radius_km: int = DEFAULT_RADIUS
+    chapter: str = ""
+    theme: str = ""
+    page: int = 1
+    origin: Optional[Resolved] = None  # resolved origin (postcode or "autour de moi")
+    origin_problem: Optional[Resolved] = None   # not found / ambiguous / outside
+    commune: Optional[Commune] = None
+    commune_problem: str = ""
+    commune_suggestions: list[str] = field(default_factory=list)
+    located_by_browser: bool = False
+
+    @property
+    def has_input(self) -> bool:
+        return bool(self.postcode or self.commune_text or self.chapter or self.theme
+                    or self.located_by_browser)
+
+    def as_args(self, **changes) -> dict:
+        """The URL parameters that reproduce this search (for links, pages, the full site)."""
+        args = {"postcode": self.postcode, "radius_km": self.radius_km,
+                "chapter": self.chapter, "theme": self.theme, "commune": self.commune_text}
+        if self.located_by_browser and self.origin:
+            args.update(lat=f"{self.origin.lat:.5f}", lon=f"{self.origin.lon:.5f}")
+        if self.page > 1:
+            args["page"] = self.page
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in ("", None)}
+
+
+def _text(args: Mapping, name: str, label: str) -> str:
+    value = (args.get(name) or "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadParameter(name, f"{label} est trop long ({len(value)} caractères ; "
+                                 f"{MAX_TEXT} au plus).")
+    return value
+
+
+def _number(args: Mapping, name: str, label: str) -> Optional[float]:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise BadParameter(name, f"{label} n'est pas un nombre : « {raw[:20]} ».") from None
+    if not math.isfinite(value):
+        raise BadParameter(name, f"{label} n'est pas un nombre : « {raw[:20]} ».")
+    return value
+
+
+def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequest:
+    postcode = _text(args, "postcode", "Le code postal")
+    commune_text = _text(args, "commune", "Le nom de commune")
+    theme = _text(args, "theme", "Le thème")
+    chapter = (args.get("chapter") or "").strip()
+    if chapter and chapter not in CHAPTER_SLUGS:
+        raise BadParameter("chapter", "Ce chapitre n'existe pas. Choisissez-en un dans la liste.")
+
+    radius = _number(args, "radius_km", "La distance")
+    if radius is None:
+        radius = DEFAULT_RADIUS
+    if radius not in RADIUS_CHOICES:
+        raise BadParameter("radius_km", "Distance non prévue : choisissez "
+                           + ", ".join(str(r) for r in RADIUS_CHOICES) + " km.")
+    radius = int(radius)
+
+    page = _number(args, "page", "La page") or 1
+    if page != int(page) or not 1 <= page <= MAX_PAGE:
+        raise BadParameter("page", "Numéro de page non valide.")
+    page = int(page)
+
+    request = SearchRequest(query=Query(), postcode=postcode, commune_text=commune_text,
+                            radius_km=radius, chapter=chapter, theme=theme, page=page)
+
+    lat, lon = _number(args, "lat", "La latitude"), _number(args, "lon", "La longitude")
+    if (lat is None) != (lon is None):
+        raise BadParameter("lat", "Il faut une latitude et une longitude.")
+    if lat is not None:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise BadParameter("lat", "Coordonnées impossibles.")
+        request.located_by_browser = True
+        if geography.in_service_area(lat, lon):
+            request.origin = Resolved(query="ma position", status="ok", lat=lat, lon=lon,
+                                      precision="exact", commune=geography.commune_at(lat, lon))
+        else:
+            request.origin_problem = Resolved(
+                query="ma position", status="outside",
+                message="Votre position semble hors de Wallonie et de Bruxelles : ce "
+                        "répertoire couvre la Wallonie et Bruxelles. Vous pouvez chercher "
+                        "par commune.")
+    elif postcode:
+        resolved = geography.resolve(postcode)
+        if resolved.ok:
+            request.origin = resolved
+        else:
+            request.origin_problem = resolved
+
+    if commune_text:
+        commune = geography.find_commune(commune_text)
+        if commune is not None:
+            request.commune = commune
+        else:
+            request.commune_problem = f"Commune inconnue : « {commune_text} »."
+            request.commune_suggestions = [
+                c.name_fr for c in geography.commune_suggestions(commune_text[:3], limit=5)]
+
+    origin = request.origin
+    request.query = Query(
+        lat=origin.lat if origin else None, lon=origin.lon if origin else None,
+        # A chosen commune is the area: distances are still shown, the radius is not applied.
+        radius_km=float(radius) if origin and not request.commune else None, chapter=chapter or None,
+        theme=theme or None, commune_nis=request.commune.nis if request.commune else None,
+        limit=page_size, offset=(page - 1) * page_size)
+    return request
