@@ -252,9 +252,12 @@ class Geography:
         if self.commune_at(lat, lon) is not None:
             return True
         try:
-            return self.nearest_commune(lat, lon)[1] <= tolerance_km
+            lat, lon = float(lat), float(lon)
         except (TypeError, ValueError):
             return False
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return False
+        return self.nearest_commune(lat, lon)[1] <= tolerance_km
 
     # ----- communes and localities -----------------------------------------------------
 
@@ -411,3 +414,6 @@ def _load_cached(path: str) -> Geography:
 def load_geography(directory: str | Path) -> Geography:
     """The geography of directory, loaded once per process (errors are not cached)."""
     return _load_cached(str(Path(directory).expanduser().resolve()))
+
+
+load_geography.cache_clear = _load_cached.cache_clear   # for tests that swap data
