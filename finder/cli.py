@@ -33,7 +33,7 @@ def make_chain(store):
     return build_geocoder_chain(
         get_geography(), online_enabled=bool(cfg["GEOCODING_ONLINE"]), cache=store,
         user_agent=f"{cfg['USER_AGENT']} ({cfg['MAINTAINER_EMAIL']})",
-        nominatim_domain=cfg["NOMINATIM_DOMAIN"],
+        nominatim_domain=cfg["NOMINATIM_DOMAIN"], nominatim_scheme=cfg["NOMINATIM_SCHEME"],
         min_delay_seconds=float(cfg["NOMINATIM_MIN_DELAY_SECONDS"]))
 
 

@@ -284,7 +284,23 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         if by_name:
             sql += " ORDER BY p.commune_name, g.name, p.id"
-        return [tuple(r) for r in self.db.execute(sql, args)]
+        return self._plain_rows(sql, args)
+
+    def place_points(self) -> list[tuple[int, int, float, float, str, str]]:
+        """(place_id, group_id, lat, lon, chapter, commune_nis) of every place."""
+        return self._plain_rows(
+            "SELECT p.id, p.group_id, p.lat, p.lon, g.chapter, p.commune_nis"
+            " FROM places p JOIN groups g ON g.id = p.group_id", ())
+
+    def group_ids_with_theme(self, theme: str) -> list[int]:
+        return [r[0] for r in self._plain_rows(
+            "SELECT gt.group_id FROM group_themes gt JOIN themes t ON t.id = gt.theme_id"
+            " WHERE t.name = ?", (theme,))]
+
+    def _plain_rows(self, sql: str, args) -> list[tuple]:
+        cursor = self.db.cursor()
+        cursor.row_factory = None       # plain tuples: several times faster than Row here
+        return cursor.execute(sql, args).fetchall()
 
     def groups_without_places(self, *, chapter: Optional[str] = None,
                               theme: Optional[str] = None) -> list[Group]:
@@ -334,6 +350,16 @@ class Store:
         ids = [r[0] for r in self.db.execute(sql + " ORDER BY name, id", args)]
         groups = self.groups_by_id(ids)
         return [groups[i] for i in ids]
+
+    def group_ids_of_places(self, place_ids: Iterable[int]) -> dict[int, int]:
+        """place_id -> group_id for the places that exist (map popups look groups up)."""
+        ids = list(dict.fromkeys(place_ids))
+        out: dict[int, int] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            out.update(self._plain_rows(
+                f"SELECT id, group_id FROM places WHERE id IN ({marks})", chunk))
+        return out
 
     # -- geocoding cache ----------------------------------------------------------------
     def cache_get(self, key: str) -> Optional[dict]:
