@@ -34,7 +34,8 @@ def synthetic_rows(geography, places: int, *, seed: int = 1, places_per_group: i
         poly = shapes[commune.nis]
         min_x, min_y, max_x, max_y = poly.bounds
         while True:
-            p = Point(rng.uniform(min_x, max_x), rng.uniform(min_y, max_y))
+            # Rounded as written in the file, so the file's point is the one checked.
+            p = Point(round(rng.uniform(min_x, max_x), 6), round(rng.uniform(min_y, max_y), 6))
             # Simplified outlines overlap a little: keep points the geography agrees on.
             if poly.contains(p) and (geography.commune_at(p.y, p.x) or commune).nis == commune.nis:
                 break
