@@ -78,6 +78,9 @@ def bench_size(geo, size: int, queries: int, workdir: Path) -> dict:
         qs.append(Query(lat=loc.lat, lon=loc.lon, radius_km=rng.choice([5, 10, 20, 50, 100]),
                         chapter=rng.choice(CHAPTER_SLUGS) if rng.random() < 1 / 3 else None,
                         limit=PAGE))
+    t = time.perf_counter()
+    search(store, qs[0])          # builds the in-memory index once, as a server does
+    warm_ms = (time.perf_counter() - t) * 1000
     ours, theirs = [], []
     naive_budget = max(10, min(queries, int(2000 * 1000 / size)))   # naive is slow at 100k
     for i, q in enumerate(qs):
@@ -93,7 +96,7 @@ def bench_size(geo, size: int, queries: int, workdir: Path) -> dict:
             assert set(mine) == set(expected) or _tie_equal(store, q, mine, expected), \
                 f"results differ for {q}"
     store.close()
-    return {"size": size, "import_s": import_s,
+    return {"size": size, "import_s": import_s, "warm_ms": warm_ms,
             "ours_p50": statistics.median(ours), "ours_p99": percentile(ours, 99),
             "naive_p50": statistics.median(theirs), "naive_p99": percentile(theirs, 99),
             "naive_n": len(theirs), "n": len(ours)}
@@ -117,19 +120,20 @@ def main() -> None:
         "FINDER_GEO_DIR", str(PROJECT_ROOT.parent / "shared" / "geo")))
     args = parser.parse_args()
     geo = load_geography(args.geo_dir)
-    print(f"{'places':>8} {'import':>8} {'ours p50':>9} {'ours p99':>9} "
+    print(f"{'places':>8} {'import':>8} {'1st query':>9} {'ours p50':>9} {'ours p99':>9} "
           f"{'naive p50':>10} {'naive p99':>10} {'speed-up p50':>13}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             r = bench_size(geo, size, args.queries, Path(tmp))
-            print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['ours_p50']:>7.2f}ms "
+            print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['warm_ms']:>7.1f}ms {r['ours_p50']:>7.2f}ms "
                   f"{r['ours_p99']:>7.2f}ms {r['naive_p50']:>8.1f}ms {r['naive_p99']:>8.1f}ms "
                   f"{r['naive_p50'] / r['ours_p50']:>12.0f}×", flush=True)
             if r["size"] == 10000:
                 verdict = "met" if r["ours_p50"] <= 5 else "NOT met"
                 print(f"         target p50 ≤ 5 ms at 10,000 places: {verdict}")
     print(f"({args.queries} queries per size for ours; naive timed on a subset at large sizes;"
-          " same results checked on every naive query)")
+          " same results checked on every naive query; '1st query' builds the in-memory"
+          " index, once per import, and is not in the percentiles)")
 
 
 if __name__ == "__main__":
