@@ -63,7 +63,7 @@ def import_file(store: Store, geography, chain, path: str | Path, *,
     located: list[Group] = []
     with progress("Géolocalisation des lieux", parsed) as items:
         for pg in items:
-            group = _locate(pg, chain, report)
+            group = _locate(pg, chain, geography, report)
             if group is not None:
                 located.append(group)
 
@@ -79,7 +79,7 @@ def import_file(store: Store, geography, chain, path: str | Path, *,
     return report
 
 
-def _locate(pg: ParsedGroup, chain, report: ImportReport) -> Optional[Group]:
+def _locate(pg: ParsedGroup, chain, geography, report: ImportReport) -> Optional[Group]:
     group = pg.group
     ok = True
     for rp in pg.places:
@@ -88,7 +88,13 @@ def _locate(pg: ParsedGroup, chain, report: ImportReport) -> Optional[Group]:
             report.problems.append(Problem(rp.row, "commune", outcome.problem))
             ok = False
         else:
-            group.places.append(outcome.place)
+            place = outcome.place
+            if place.show_exact:
+                place.public_lat, place.public_lon = place.lat, place.lon
+            else:
+                lat, lon = geography.representative_point(place.commune_nis)
+                place.public_lat, place.public_lon = round(lat, 5), round(lon, 5)
+            group.places.append(place)
     return group if ok else None
 
 

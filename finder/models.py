@@ -113,6 +113,9 @@ class Place:
     show_exact: bool = True    # False: publish only at commune precision
     schedule: str = ""         # free text, French ("le 2e mardi du mois, 14 h")
     id: Optional[int] = None
+    # The point the public may see: lat/lon, or the commune's point when show_exact is off.
+    public_lat: Optional[float] = None
+    public_lon: Optional[float] = None
 
     @property
     def located(self) -> bool:

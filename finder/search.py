@@ -6,7 +6,8 @@ Distances are geodesic (WGS84). Exact geodesics cost microseconds each, so:
 2. places within a thin band around the radius are decided with the exact distance;
 3. the page handed out is ranked by exact distance: every place whose approximate
    distance could put it on the page is measured exactly before the page is cut.
-So membership, order and the distances shown are those of the geodesic.
+So membership, order and the distances shown are those of the geodesic, measured to
+the point the public may see (a hidden place's commune point, never its own).
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def _within(store: Store, filters: dict, metric: LocalMetric,
                     edge = [r[0] for r in rows if r[2] > inner]
                     places = store.places_by_id(edge)
                 p = places[pid]
-                if geodesic_km(metric.lat0, metric.lon0, p.lat, p.lon) > radius:
+                if geodesic_km(metric.lat0, metric.lon0, p.public_lat, p.public_lon) > radius:
                     continue
             kept.append((pid, gid, d))
         return kept
@@ -93,7 +94,8 @@ def _exact_page(store: Store, ranked: list[tuple[int, int, float]], metric: Loca
     band = ranked[lo:hi]
     results = _hydrate(store, band)
     for r in results:
-        r.distance_km = geodesic_km(metric.lat0, metric.lon0, r.place.lat, r.place.lon)
+        r.distance_km = geodesic_km(metric.lat0, metric.lon0, r.place.public_lat,
+                                    r.place.public_lon)
     results.sort(key=lambda r: (r.distance_km, r.place.id))
     return results[start - lo:end - lo]
 

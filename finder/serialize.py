@@ -15,9 +15,13 @@ def public_place(place: Place, geography) -> Place:
     """The place as the public may see it: commune only when show_exact is off."""
     if place.show_exact:
         return place
-    lat, lon = geography.representative_point(place.commune_nis)
+    if place.public_lat is not None:
+        lat, lon = place.public_lat, place.public_lon
+    else:
+        lat, lon = geography.representative_point(place.commune_nis)
     return replace(place, label="", street="", postcode="", locality="",
-                   lat=round(lat, 5), lon=round(lon, 5), precision="commune")
+                   lat=round(lat, 5), lon=round(lon, 5), precision="commune",
+                   public_lat=round(lat, 5), public_lon=round(lon, 5))
 
 
 def group_dict(group: Group) -> dict:

@@ -67,6 +67,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE geocode_cache (
         key TEXT PRIMARY KEY, value TEXT NOT NULL, stored_at REAL NOT NULL);
     """,
+    # 2: the point the public may see (the commune's point when show_exact is off), so
+    # search ranks and measures hidden places by it and never by their private point.
+    # Hidden places of an older import get theirs at the next import; until then search
+    # leaves them out rather than use the private point.
+    """
+    ALTER TABLE places ADD COLUMN public_lat REAL;
+    ALTER TABLE places ADD COLUMN public_lon REAL;
+    UPDATE places SET public_lat = lat, public_lon = lon WHERE show_exact = 1;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -199,10 +208,11 @@ class Store:
                 " SELECT ?, id FROM themes WHERE name = ?", (group_id, theme))
         self.db.executemany(
             "INSERT INTO places (group_id, position, label, street, postcode, locality,"
-            " commune_nis, commune_name, lat, lon, precision, show_exact, schedule)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " commune_nis, commune_name, lat, lon, precision, show_exact, schedule,"
+            " public_lat, public_lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(group_id, i, p.label, p.street, p.postcode, p.locality, p.commune_nis,
-              p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule)
+              p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule,
+              p.public_lat, p.public_lon)
              for i, p in enumerate(group.places)])
 
     def delete_groups(self, slugs: Iterable[str]) -> None:
@@ -287,10 +297,14 @@ class Store:
         return self._plain_rows(sql, args)
 
     def place_points(self) -> list[tuple[int, int, float, float, str, str]]:
-        """(place_id, group_id, lat, lon, chapter, commune_nis) of every place."""
+        """(place_id, group_id, public lat, public lon, chapter, commune_nis) of every place.
+
+        The public point: search never ranks or measures by a hidden place's own point.
+        """
         return self._plain_rows(
-            "SELECT p.id, p.group_id, p.lat, p.lon, g.chapter, p.commune_nis"
-            " FROM places p JOIN groups g ON g.id = p.group_id", ())
+            "SELECT p.id, p.group_id, p.public_lat, p.public_lon, g.chapter, p.commune_nis"
+            " FROM places p JOIN groups g ON g.id = p.group_id"
+            " WHERE p.public_lat IS NOT NULL", ())
 
     def group_ids_with_theme(self, theme: str) -> list[int]:
         return [r[0] for r in self._plain_rows(
@@ -351,6 +365,21 @@ class Store:
         groups = self.groups_by_id(ids)
         return [groups[i] for i in ids]
 
+    def map_points(self, place_ids: Optional[Iterable[int]] = None) -> list[tuple]:
+        """(place_id, chapter, lat, lon, precision, show_exact, commune_nis) of these places
+        (all places when None), in the order given: what a map marker needs."""
+        sql = ("SELECT p.id, g.chapter, p.lat, p.lon, p.precision, p.show_exact,"
+               " p.commune_nis FROM places p JOIN groups g ON g.id = p.group_id")
+        if place_ids is None:
+            return self._plain_rows(sql, ())
+        ids = list(place_ids)
+        found: dict[int, tuple] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            for row in self._plain_rows(sql + f" WHERE p.id IN ({marks})", chunk):
+                found[row[0]] = row
+        return [found[i] for i in ids if i in found]
+
     def group_ids_of_places(self, place_ids: Iterable[int]) -> dict[int, int]:
         """place_id -> group_id for the places that exist (map popups look groups up)."""
         ids = list(dict.fromkeys(place_ids))
@@ -392,4 +421,4 @@ def _place_from_row(r: sqlite3.Row) -> Place:
         id=r["id"], label=r["label"], street=r["street"], postcode=r["postcode"],
         locality=r["locality"], commune_nis=r["commune_nis"], commune_name=r["commune_name"],
         lat=r["lat"], lon=r["lon"], precision=r["precision"], show_exact=bool(r["show_exact"]),
-        schedule=r["schedule"])
+        schedule=r["schedule"], public_lat=r["public_lat"], public_lon=r["public_lon"])

@@ -95,3 +95,26 @@ def test_bounding_box_contains_the_whole_circle():
     for bearing in range(0, 360, 15):
         p = geodesic(kilometers=radius).destination((lat, lon), bearing)
         assert min_lat <= p.latitude <= max_lat and min_lon <= p.longitude <= max_lon
+
+
+def test_a_hidden_place_is_ranked_and_measured_by_its_commune_point(make_app, tmp_path):
+    """A place whose exact location must not be shown never leaks through distances."""
+    app = make_app()
+    path = write_inventory(tmp_path / "inv.csv", [
+        group_row(group_id="hidden", name="Refuge", lat="50.4700", lon="4.8000",
+                  postcode="", locality="", commune="", show_exact="non"),
+    ])
+    assert app.test_cli_runner().invoke(args=["import", str(path)]).exit_code == 0
+    with app.app_context():
+        geo = get_geography()
+        commune = geo.commune_at(50.47, 4.80)
+        public = geo.representative_point(commune.nis)
+    private = (50.47, 4.80)
+    # An origin right on the private point, 1 km radius: only the public point counts.
+    far_from_public = geodesic(private, public).km
+    assert far_from_public > 1.5, "test needs a hidden point away from its commune's point"
+    assert ask(app, lat=private[0], lon=private[1], radius_km=1).results == []
+    outcome = ask(app, lat=private[0], lon=private[1], radius_km=100)
+    (result,) = outcome.results
+    assert result.distance_km == pytest.approx(
+        geodesic(private, (round(public[0], 5), round(public[1], 5))).km, abs=1e-3)

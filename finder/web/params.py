@@ -98,7 +98,8 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
                            + ", ".join(str(r) for r in RADIUS_CHOICES) + " km.")
     radius = int(radius)
 
-    page = _number(args, "page", "La page") or 1
+    page = _number(args, "page", "La page")
+    page = 1 if page is None else page
     if page != int(page) or not 1 <= page <= MAX_PAGE:
         raise BadParameter("page", "Numéro de page non valide.")
     page = int(page)
