@@ -1,0 +1,80 @@
+"""What the maps say about a place: public marker points and popup details. Pure.
+
+Shared by finder.mapview (inline data of a group's map) and finder.web.mapdata (the
+search map's JSON). Places handed in must already be public (serialize.public_place).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
+
+MIXED = -1                 # chapter index of a marker whose groups have several chapters
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside an inline <script> (no </script>, no U+2028/9 breaks)."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def chapter_index(slug: str) -> int:
+    try:
+        return CHAPTER_SLUGS.index(slug)
+    except ValueError:
+        return MIXED
+
+
+def of_name(name: str) -> str:
+    """'de Namur', "d'Anderlecht", 'du Rœulx', 'des Bons Villers'."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1].upper() in "AEIOUYÂÉÈÊÎÔÛŒ":
+        return "d\u2019" + name
+    return "de " + name
+
+
+def approximate_note(place: Place) -> str:
+    """What a popup says of a place that is not where its marker is ('' when it is)."""
+    if place.precision == "exact" and place.show_exact:
+        return ""
+    if not place.show_exact:
+        return (f"Adresse non publiée\u00a0: le repère est au centre de la commune "
+                f"{of_name(place.commune_name)}. Contactez le groupe pour connaître le lieu.")
+    if place.precision == "locality" and place.locality:
+        return f"Emplacement approximatif\u00a0: centre de la localité {of_name(place.locality)}."
+    return f"Emplacement approximatif\u00a0: centre de la commune {of_name(place.commune_name)}."
+
+
+_EMAIL = re.compile(r"^[^\s@<>\"'()\[\],;:]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+
+
+def place_details(group: Group, place: Place, *, url: str) -> dict:
+    """What a popup shows of one group at one place. `place` must already be public."""
+    website = group.website.strip()
+    if not re.match(r"^https?://[^\s<>\"]+$", website, re.I):
+        website = ""
+    email = group.email.strip()
+    return {
+        "name": group.name, "url": url, "chapter": chapter_index(group.chapter),
+        "chapter_title": CHAPTER_TITLES.get(group.chapter, group.chapter),
+        "kind": KINDS.get(group.kind, ""), "schedule": place.schedule,
+        "address": place.address_line(), "approx": approximate_note(place),
+        "phone": group.phone.strip(), "email": email if _EMAIL.match(email) else "",
+        "website": website, "demo": group.demo,
+    }
+
+
+def is_approximate(place: Place) -> bool:
+    return place.precision != "exact" or not place.show_exact
+
+
+def position_key(place: Place) -> tuple[float, float, int]:
+    """Places with the same key share one marker (same point, same kind of marker)."""
+    return (round(place.lat, 5), round(place.lon, 5), int(is_approximate(place)))
+
+

@@ -1,0 +1,417 @@
+"""The finder's maps, built with Folium from plain data. Never queries anything.
+
+Interface (the pages embed a map with these; nothing else here is needed by them)::
+
+    MapParts(head, body, script)
+      head   <link rel="stylesheet"> and one <style> tag, every URL on our own server:
+             goes in the page's <head>.
+      body   the map block (container, status line, legend) followed by the
+             <script src=… defer> tags of the self-hosted libraries (Leaflet,
+             Leaflet.markercluster, static/js/finder-map.js): goes where the map appears.
+      script JavaScript without the <script> tag. The page wraps it, anywhere after body,
+             as <script nonce="{{ csp_nonce() }}">…</script>: it is the only inline script.
+             It waits for DOMContentLoaded, so the deferred libraries are there.
+
+    build_map(*, origin, radius_km, commune_outline, data_url, tiles, height="60vh",
+              fit_bounds=None) -> MapParts
+        The skeleton of the search map: tiles, origin, radius circle, commune outline
+        (inline GeoJSON), legend. The places come from `data_url` (GET /carte/lieux.json,
+        finder/web/mapdata.py), fetched and drawn by finder-map.js (clustered markers,
+        popups built with DOM text nodes, details loaded on click). Cached: the same
+        inputs return the same MapParts object, without rendering again.
+
+    map_for_group(group, geography, tiles) -> MapParts
+        The small map of a group page: its places (public positions only, see
+        serialize.public_place) travel inline, as JSON escaped for a <script>.
+
+    tiles = {"url": TILE_URL, "attribution": TILE_ATTRIBUTION, "max_zoom": TILE_MAX_ZOOM}
+
+What a popup says and where a marker goes (public positions) is in finder.mapcontent.
+Asset URLs default to the routes of finder/web/assets.py; `configure_assets`, called once
+at start-up by assets.init_app, sets the fingerprinted ones. Folium's own CDN lists
+(jQuery, Bootstrap, Font Awesome...) are never rendered: the map class has its own.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from html import escape
+from typing import Callable, Optional, Sequence
+
+import folium
+from branca.element import CssLink, JavascriptLink, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from .mapcontent import (approximate_note, chapter_index, is_approximate, of_name,
+                         place_details, position_key, script_json)
+from .models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group
+from .serialize import public_place
+
+__all__ = ["MapParts", "build_map", "map_for_group", "configure_assets", "cache_info",
+           "cache_clear", "approximate_note", "GEO_ATTRIBUTION", "WALLONIA_BRUSSELS"]
+
+GEO_ATTRIBUTION = ("Communes\u00a0: Statbel (CC BY 4.0) · Codes postaux\u00a0: bpost / "
+                   "OpenStreetMap contributors (ODbL)")
+# (south, west), (north, east) of Wallonia and Brussels: the view when there is nothing else.
+WALLONIA_BRUSSELS = ((49.49, 2.84), (50.92, 6.41))
+MAX_FIT_ZOOM = 14          # never zoom closer than this to fit results: a neighbourhood
+GROUP_MAP_ZOOM = 14
+CACHE_SIZE = 256
+
+DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
+              ("markercluster", "/assets/markercluster/leaflet.markercluster.js"),
+              ("finder_map", "/static/js/finder-map.js"))
+DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
+               ("markercluster_css", "/assets/markercluster/MarkerCluster.css"),
+               ("finder_map_css", "/static/map/finder-map.css"))
+
+
+@dataclass(frozen=True)
+class MapParts:
+    head: str
+    body: str
+    script: str
+
+
+class FinderMap(folium.Map):
+    """folium.Map without the full-page styles, the viewport meta and the header script.
+
+    Its asset lists are its own (class attributes replaced once by configure_assets), so
+    Folium's CDN defaults are never rendered by it.
+    """
+    default_js = list(DEFAULT_JS)
+    default_css = list(DEFAULT_CSS)
+    _template = Template("""
+        {% macro html(this, kwargs) %}<div class="finder-map__map" id="{{ this.get_name() }}" aria-label="{{ this.label|e }}"></div>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
+            center: {{ this.location|tojson }},
+            crs: L.CRS.{{ this.crs }},
+            ...{{ this.options|tojavascript }}
+        });
+        {% endmacro %}
+    """)
+
+
+class _HandToFinderMap(MacroElement):
+    """Gives the Leaflet map and its configuration to static/js/finder-map.js."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.FinderMap.attach({{ this._parent.get_name() }}, {{ this.config_js }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "HandToFinderMap"
+        self.config_js = script_json(config)
+
+
+class _FitView(MacroElement):
+    """map.fitBounds without animation: an animated first fit would, on ending, undo the
+    fit finder-map.js makes to the places once they are loaded."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds, *, max_zoom: int, padding: int = 0):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = [list(bounds[0]), list(bounds[1])]
+        self.options = {"maxZoom": max_zoom, "animate": False}
+        if padding:
+            self.options["padding"] = [padding, padding]
+
+
+# ----- assets ----------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: "OrderedDict[str, MapParts]" = OrderedDict()
+_stats = {"hits": 0, "misses": 0, "assets": 0}
+
+
+def configure_assets(js: Sequence[tuple[str, str]], css: Sequence[tuple[str, str]]) -> None:
+    """Set the self-hosted script and stylesheet URLs, once, at start-up.
+
+    js: (name, url) of Leaflet, Leaflet.markercluster, finder-map.js, in load order;
+    css: (name, url). Every URL must be on our own server (a path).
+    Plain folium.Map is pointed at our Leaflet too and loses its CDN extras.
+    """
+    js, css = [tuple(p) for p in js], [tuple(p) for p in css]
+    for _, url in js + css:
+        _require_own(url)
+    with _lock:
+        FinderMap.default_js = js
+        FinderMap.default_css = css
+        leaflet_js = dict(js).get("leaflet")
+        leaflet_css = dict(css).get("leaflet_css")
+        if leaflet_js and leaflet_css:
+            folium.Map.default_js = [("leaflet", leaflet_js)]
+            folium.Map.default_css = [("leaflet_css", leaflet_css)]
+        _cache.clear()
+        _stats["assets"] += 1
+
+
+def _require_own(url: str) -> None:
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError(f"asset URL not on our own server: {url!r}")
+
+
+def cache_info() -> dict:
+    """{"hits", "misses", "size"} of the map cache (for tests and benchmarks)."""
+    with _lock:
+        return {"hits": _stats["hits"], "misses": _stats["misses"], "size": len(_cache)}
+
+
+def cache_clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _cached(key_parts: list, build: Callable[[str], MapParts]) -> MapParts:
+    key = hashlib.sha256(json.dumps(key_parts, sort_keys=True, default=str)
+                         .encode()).hexdigest()
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            _stats["hits"] += 1
+            return found
+        _stats["misses"] += 1
+    parts = build(key)
+    with _lock:
+        _cache[key] = parts
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return parts
+
+
+# ----- building ------------------------------------------------------------------------------
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+_HEAD_TAG = re.compile(r"<style\b[^>]*>.*?</style>|<link\b[^>]*>", re.S | re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_HEIGHT = re.compile(r"^\d{1,4}(\.\d+)?(px|vh|svh|dvh|rem|em|%)$")
+
+
+def _new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
+    if not _HEIGHT.match(height):
+        raise ValueError(f"map height not understood: {height!r}")
+    max_zoom = int(tiles.get("max_zoom") or 18)
+    # The zoom buttons are added by finder-map.js, with French labels.
+    m = FinderMap(location=[50.5, 4.75], zoom_start=8, tiles=None, scroll_wheel_zoom=False,
+                  zoom_control=False,
+                  # On phones, one finger scrolls the page; two fingers move the map.
+                  dragging=JsCode("!L.Browser.mobile"))
+    m.options.update(min_zoom=6, max_zoom=max_zoom)
+    m._id = key[:12]
+    m.label = label
+    m.height_css = height
+    folium.TileLayer(tiles=tiles["url"], attr=tiles["attribution"], max_zoom=max_zoom,
+                     max_native_zoom=max_zoom, subdomains="abc").add_to(m)
+    return m
+
+
+def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
+    """Render the Folium figure and split it: links and styles / container / one script."""
+    figure = m.get_root()
+    for n, element in enumerate(_walk(m)):
+        if element is not m:
+            element._id = f"{m._id}{n}"
+    for child in list(figure._children.values()):
+        child.render()
+    css, js, head, inline = [], [], [], []
+    for name, element in figure.header._children.items():
+        if isinstance(element, JavascriptLink):
+            js.append(element.url)
+        elif isinstance(element, CssLink):
+            css.append(element.url)
+        elif name != "meta_http":
+            text = element.render()
+            for attrs, code in _SCRIPT.findall(text):
+                src = _SRC.search(attrs)
+                if src:
+                    js.append(src.group(1))
+                elif code.strip():
+                    inline.append(code)
+            head.extend(_HEAD_TAG.findall(_SCRIPT.sub("", text)))
+    for url in css + js:
+        _require_own(url)
+    name = m.get_name()
+    style = (f"#{name}{{height:{m.height_css}}}"
+             + "".join(f".fm-c{i}{{--fm-colour:{CHAPTER_COLOURS[s]}}}"
+                       for i, s in enumerate(CHAPTER_SLUGS)))
+    head_html = "\n".join([f'<link rel="stylesheet" href="{escape(u)}">' for u in css]
+                          + head + [f"<style>{style}</style>"])
+    body = "\n".join([
+        f'<div class="finder-map" id="{name}-wrap">',
+        figure.html.render().strip(),
+        f'<p class="finder-map__status" id="{name}-status" role="status"></p>',
+        f'<p class="finder-map__fallback" id="{name}-fallback" hidden>La carte n’a pas pu '
+        "s’afficher. Les mêmes informations se trouvent dans la liste.</p>",
+        '<noscript><p class="finder-map__fallback">La carte a besoin de JavaScript. Les '
+        "mêmes informations se trouvent dans la liste.</p></noscript>",
+        _legend_html(name, legend),
+        "</div>",
+    ] + [f'<script src="{escape(u)}" defer></script>' for u in js])
+    script = "\n".join([
+        "(function () {",
+        "  function start() {",
+        "    if (!window.L || !window.FinderMap || !L.markerClusterGroup) {",
+        f"      var fallback = document.getElementById({script_json(name + '-fallback')});",
+        "      if (fallback) { fallback.hidden = false; }",
+        "      return;",
+        "    }",
+        *inline,
+        figure.script.render(),
+        "  }",
+        '  if (document.readyState === "loading") {',
+        '    document.addEventListener("DOMContentLoaded", start);',
+        "  } else { start(); }",
+        "})();",
+    ])
+    return MapParts(head=head_html, body=body, script=script)
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _legend_html(name: str, items: list[tuple[str, str]]) -> str:
+    lines = "".join(f'<li><span class="fm-key {cls}" aria-hidden="true"></span>{escape(text)}</li>'
+                    for cls, text in items)
+    return (f'<details class="finder-map__legend" id="{name}-legend" open><summary>Légende de la '
+            f"carte</summary><ul>{lines}</ul></details>")
+
+
+def _fmt_km(km: float) -> str:
+    return f"{km:g}".replace(".", ",") + "\u00a0km"
+
+
+def circle_bounds(origin: tuple[float, float], radius_km: float):
+    import math
+    dlat = radius_km / 110.574
+    dlon = radius_km / (111.320 * max(0.1, math.cos(math.radians(origin[0]))))
+    return ((origin[0] - dlat, origin[1] - dlon), (origin[0] + dlat, origin[1] + dlon))
+
+
+def _geojson_bounds(feature: dict):
+    coords: list = []
+
+    def walk(c):
+        if c and isinstance(c[0], (int, float)):
+            coords.append(c)
+        else:
+            for x in c:
+                walk(x)
+    geometry = feature.get("geometry", feature) if isinstance(feature, dict) else {}
+    walk(geometry.get("coordinates") or [])
+    if not coords:
+        return None
+    lons, lats = [c[0] for c in coords], [c[1] for c in coords]
+    return ((min(lats), min(lons)), (max(lats), max(lons)))
+
+
+def _tiles_key(tiles: dict) -> list:
+    return [str(tiles["url"]), str(tiles["attribution"]), int(tiles.get("max_zoom") or 18)]
+
+
+def build_map(*, origin: Optional[tuple[float, float]] = None, radius_km: Optional[float] = None,
+              commune_outline: Optional[dict] = None, data_url: str, tiles: dict,
+              height: str = "60vh", fit_bounds: Optional[tuple] = None) -> MapParts:
+    """The search map's skeleton; its places come from data_url. Cached on the inputs."""
+    origin = (round(float(origin[0]), 6), round(float(origin[1]), 6)) if origin else None
+    radius = float(radius_km) if radius_km and origin else None
+    outline_digest = (hashlib.sha256(json.dumps(commune_outline, sort_keys=True).encode())
+                      .hexdigest() if commune_outline else None)
+    key = ["search", origin, radius, outline_digest, data_url, _tiles_key(tiles), height,
+           fit_bounds, _stats["assets"]]
+    return _cached(key, lambda k: _build_search_map(
+        k, origin, radius, commune_outline, data_url, tiles, height, fit_bounds))
+
+
+def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
+                      fit_bounds) -> MapParts:
+    m = _new_map(key, tiles, height, "Carte des lieux de réunion trouvés")
+    legend = [(f"fm-c{i}", CHAPTER_TITLES[s]) for i, s in enumerate(CHAPTER_SLUGS)]
+    legend += [("fm-mixed", "Plusieurs groupes de chapitres différents au même endroit"),
+               ("fm-key--approx", "Emplacement approximatif (centre de la commune ou de la localité)"),
+               ("fm-key--cluster", "Plusieurs lieux proches\u00a0: zoomez ou touchez pour les séparer")]
+    bounds = None
+    if outline:
+        name = (outline.get("properties") or {}).get("name_fr", "")
+        folium.GeoJson(outline, name="commune", interactive=False, style_function=lambda _: {
+            "color": "#222222", "weight": 3, "dashArray": "2 6", "fill": True,
+            "fillColor": "#222222", "fillOpacity": 0.05}).add_to(m)
+        legend.append(("fm-key--outline", f"Limites de la commune {of_name(name)}" if name
+                       else "Limites de la commune choisie"))
+        bounds = _geojson_bounds(outline)
+    if origin:
+        if radius:
+            folium.Circle(location=list(origin), radius=radius * 1000, color="#1a1a1a",
+                          weight=2, dash_array="8 6", fill=True, fill_color="#1a1a1a",
+                          fill_opacity=0.04, interactive=False).add_to(m)
+            legend.append(("fm-key--radius", f"Rayon de recherche\u00a0: {_fmt_km(radius)}"))
+            bounds = circle_bounds(origin, radius)
+        # Under the places, and not clickable: it must never hide a group's marker.
+        folium.Marker(location=list(origin), alt="Point de départ de la recherche",
+                      interactive=False, keyboard=False, z_index_offset=-1000).add_to(m)
+        legend.append(("fm-key--origin", "Point de départ de la recherche"))
+        bounds = bounds or circle_bounds(origin, 5)
+    bounds = fit_bounds or bounds or WALLONIA_BRUSSELS
+    _FitView(bounds, max_zoom=MAX_FIT_ZOOM).add_to(m)
+    _HandToFinderMap({
+        "data": data_url, "origin": list(origin) if origin else None,
+        "fitZoom": MAX_FIT_ZOOM, "cluster": True, "groupLinks": True,
+        "attribution": escape(GEO_ATTRIBUTION),
+        "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
+    }).add_to(m)
+    return _render(m, legend=legend)
+
+
+def map_for_group(group: Group, geography, tiles: dict, *,
+                  height: str = "40vh") -> MapParts:
+    """The map of one group's places (public positions), data inline. Cached."""
+    places = [public_place(p, geography) for p in group.places if p.located]
+    markers: "OrderedDict[tuple, list[int]]" = OrderedDict()
+    details = []
+    for place in places:
+        markers.setdefault(position_key(place), []).append(len(details))
+        details.append(place_details(group, place, url=""))
+    rows = [[lat, lon, chapter_index(group.chapter), approx, ids]
+            for (lat, lon, approx), ids in markers.items()]
+    data = {"markers": rows, "details": details, "count": len(places),
+            "approx": sum(1 for p in places if is_approximate(p))}
+    key = ["group", data, _tiles_key(tiles), height, _stats["assets"]]
+    return _cached(key, lambda k: _build_group_map(k, group, data, tiles, height))
+
+
+def _build_group_map(key, group, data, tiles, height) -> MapParts:
+    m = _new_map(key, tiles, height, f"Carte des lieux de réunion de « {group.name} »")
+    index = chapter_index(group.chapter)
+    legend = [(f"fm-c{index}" if index >= 0 else "fm-mixed", "Lieu de réunion")]
+    if data["approx"]:
+        legend.append(("fm-key--approx", "Emplacement approximatif (centre de la commune "
+                                    "ou de la localité)"))
+    if data["markers"]:
+        lats = [r[0] for r in data["markers"]]
+        lons = [r[1] for r in data["markers"]]
+        bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
+        _FitView(bounds, max_zoom=GROUP_MAP_ZOOM, padding=30).add_to(m)
+    else:
+        _FitView(WALLONIA_BRUSSELS, max_zoom=GROUP_MAP_ZOOM).add_to(m)
+    _HandToFinderMap({
+        "places": data, "origin": None, "fitZoom": GROUP_MAP_ZOOM, "cluster": False,
+        "groupLinks": False, "attribution": escape(GEO_ATTRIBUTION),
+        "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
+    }).add_to(m)
+    return _render(m, legend=legend)

@@ -1,0 +1,70 @@
+"""Self-hosted front-end assets: the browser gets every script and stylesheet from us.
+
+Leaflet and Leaflet.markercluster come from their PyPI packages (XStatic-Leaflet,
+XStatic-Leaflet-MarkerCluster), served straight from the installed package:
+
+    GET /assets/leaflet/<path>         leaflet.js, leaflet.css, images/marker-icon.png…
+    GET /assets/markercluster/<path>   leaflet.markercluster.js, MarkerCluster.css…
+
+Our own map script and stylesheet are ordinary static files (static/js/finder-map.js,
+static/map/finder-map.css). Every URL handed to the map carries ?v=<content hash>, so
+static_cache answers it with a year-long immutable cache.
+
+`init_app` tells finder.mapview these URLs once, at start-up (Folium keeps its asset
+lists on the class: never edit them per request).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xleaflet
+import xstatic.pkg.leaflet_markercluster as xcluster
+from flask import Blueprint, Flask, send_from_directory, url_for
+
+from .. import mapview
+from .static_cache import file_digest, register_static_endpoint
+
+LEAFLET_DIR = Path(xleaflet.BASE_DIR)
+MARKERCLUSTER_DIR = Path(xcluster.BASE_DIR)
+FINDER_MAP_JS = "js/finder-map.js"
+FINDER_MAP_CSS = "map/finder-map.css"
+
+bp = Blueprint("assets", __name__)
+
+
+@bp.get("/assets/leaflet/<path:filename>")
+def leaflet(filename: str):
+    return send_from_directory(LEAFLET_DIR, filename)
+
+
+@bp.get("/assets/markercluster/<path:filename>")
+def markercluster(filename: str):
+    return send_from_directory(MARKERCLUSTER_DIR, filename)
+
+
+def _url(endpoint: str, directory: Path, filename: str) -> str:
+    digest = file_digest(str(directory / filename))
+    return url_for(endpoint, filename=filename, **({"v": digest} if digest else {}))
+
+
+def asset_urls(app: Flask) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(js, css) as (name, URL) lists for mapview.configure_assets."""
+    static = Path(app.static_folder or "")
+    with app.test_request_context():
+        js = [("leaflet", _url("assets.leaflet", LEAFLET_DIR, "leaflet.js")),
+              ("markercluster", _url("assets.markercluster", MARKERCLUSTER_DIR,
+                                     "leaflet.markercluster.js")),
+              ("finder_map", _url("static", static, FINDER_MAP_JS))]
+        css = [("leaflet_css", _url("assets.leaflet", LEAFLET_DIR, "leaflet.css")),
+               ("markercluster_css", _url("assets.markercluster", MARKERCLUSTER_DIR,
+                                          "MarkerCluster.css")),
+               ("finder_map_css", _url("static", static, FINDER_MAP_CSS))]
+    return js, css
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_static_endpoint(app, "assets.leaflet", LEAFLET_DIR)
+    register_static_endpoint(app, "assets.markercluster", MARKERCLUSTER_DIR)
+    js, css = asset_urls(app)
+    mapview.configure_assets(js, css)

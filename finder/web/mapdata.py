@@ -1,0 +1,265 @@
+"""Map data: the places of a search as compact markers, and the details of a popup.
+
+    GET /carte/lieux.json?<the search page's parameters>          endpoint mapdata.places
+        Every place matching the search (not only the page shown), at its public position
+        (serialize.public_place: a place that must not be shown exactly is at its
+        commune's point, without street):
+        {"version": inventory version, "count": places, "approx": approximate places,
+         "markers": [[lat, lon, chapter index (-1: several), approximate 0/1, ids]],
+         "nearest": markers of the nearest places when none is within the radius,
+         "details": URL of the details route}
+        ids is one place id, or a list when several groups meet at the same point.
+    GET /carte/lieux/details.json?ids=12,15                        endpoint mapdata.details
+    GET /carte/lieu/<id>.json                                      endpoint mapdata.place
+        What a popup shows: group name, chapter, meeting time, public address (or the
+        commune, with a note), phone, e-mail, website, link to /groupes/<slug>.
+
+Bad parameters answer 400 with {"error": {"code", "message", "parameter"}} in French.
+Responses carry an ETag built from the query and the inventory version (so an import
+changes it) and "Cache-Control: private, no-cache": browsers revalidate, get a 304.
+Marker payloads are cached per app, keyed on the query and the inventory version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Optional
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.routing import BuildError
+
+from ..db import get_geography, get_store
+from ..mapcontent import MIXED, chapter_index, is_approximate, place_details, position_key
+from ..models import Place, Result
+from ..search import search
+from ..serialize import public_place
+from .params import BadParameter, parse_search
+
+bp = Blueprint("mapdata", __name__)
+
+DATA_FORMAT = 1                 # bump when the JSON changes shape: old ETags stop matching
+CACHE_ENTRIES = 64
+CACHE_PLACES = 400_000          # at most this many markers kept, all entries together
+MAX_DETAIL_IDS = 100
+_IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,%d}$" % (MAX_DETAIL_IDS - 1))
+
+
+class PayloadCache:
+    """A small thread-safe LRU of encoded responses, bounded by entries and by markers."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES, weight: int = CACHE_PLACES):
+        self.entries, self.max_weight = entries, weight
+        self._data: "OrderedDict[str, tuple[bytes, int]]" = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> Optional[bytes]:
+        with self._lock:
+            found = self._data.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return found[0]
+
+    def put(self, key: str, body: bytes, weight: int) -> None:
+        with self._lock:
+            if key in self._data:
+                self._weight -= self._data.pop(key)[1]
+            self._data[key] = (body, weight)
+            self._weight += weight
+            while self._data and (len(self._data) > self.entries
+                                  or self._weight > self.max_weight):
+                self._weight -= self._data.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._weight = 0
+
+
+def payload_cache() -> PayloadCache:
+    return current_app.extensions.setdefault("finder_mapdata_cache", PayloadCache())
+
+
+def _error(status: int, code: str, message: str, parameter: str = "") -> Response:
+    error = {"code": code, "message": message}
+    if parameter:
+        error["parameter"] = parameter
+    response = Response(json.dumps({"error": error}, ensure_ascii=False), status=status,
+                        mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _stamp(store) -> list:
+    """What identifies the inventory: a new import gives a new stamp."""
+    return [DATA_FORMAT, current_app.config["DATABASE"], store.inventory_version(),
+            store.get_meta("imported_at", "")]
+
+
+def _conditional(key: list, build) -> Response:
+    """ETag from key; 304 when the browser has it; else the body from build()."""
+    etag = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:24]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(build(), mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/carte/lieux.json")
+def places():
+    geography, store = get_geography(), get_store()
+    try:
+        req = parse_search(request.args, geography)
+    except BadParameter as exc:
+        return _error(400, "bad_parameter", exc.message, exc.name)
+    q = req.query
+    stamp = _stamp(store)
+    key = stamp + [q.lat, q.lon, q.radius_km, q.chapter, q.theme, q.commune_nis]
+    cache_key = json.dumps(key, default=str)
+
+    def build() -> bytes:
+        cache = payload_cache()
+        body = cache.get(cache_key)
+        if body is None:
+            body, weight = _places_payload(store, geography, q, stamp)
+            cache.put(cache_key, body, weight)
+        return body
+
+    return _conditional(key, build)
+
+
+def _places_payload(store, geography, query, stamp: list) -> tuple[bytes, int]:
+    # search() gives every matching place id in order (place_ids), and the nearest places
+    # when none is within the radius; it hydrates only `limit` results. The markers need
+    # no Place or Group objects: each place's public point is computed once per inventory
+    # version (public_points) and looked up here.
+    outcome = search(store, replace(query, limit=1, offset=0))
+    points = public_points(store, geography, stamp)
+    markers, approx = marker_rows(outcome.place_ids, points)
+    nearest: list = []
+    if not markers and outcome.nearest_outside:
+        near = {r.place.id: public_point(_point_of(r), geography)
+                for r in outcome.nearest_outside}
+        nearest = marker_rows(list(near), near)[0]
+    data = {"version": store.inventory_version(), "count": len(outcome.place_ids),
+            "approx": approx, "markers": markers, "nearest": nearest,
+            "details": url_for("mapdata.details")}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, len(markers) + len(nearest) + 1
+
+
+def _point_of(result: Result) -> tuple:
+    p = result.place
+    return (p.id, result.group.chapter, p.lat, p.lon, p.precision, p.show_exact,
+            p.commune_nis, p.public_lat, p.public_lon)
+
+
+def public_point(row: tuple, geography) -> tuple[float, float, int, int]:
+    """(lat, lon, approximate, chapter index) where the public sees a place, from a
+    store.map_points row: through serialize.public_place, like every public output."""
+    pid, chapter, lat, lon, precision, show_exact, nis, public_lat, public_lon = row
+    place = public_place(Place(id=pid, lat=lat, lon=lon, precision=precision,
+                               show_exact=bool(show_exact), commune_nis=nis,
+                               public_lat=public_lat, public_lon=public_lon), geography)
+    return position_key(place) + (chapter_index(chapter),)
+
+
+_points_lock = threading.Lock()
+
+
+def public_points(store, geography, stamp: list) -> dict[int, tuple]:
+    """place id -> public_point, for every place of this inventory version (kept per app)."""
+    holder = current_app.extensions.setdefault("finder_map_points", {})
+    with _points_lock:
+        if holder.get("stamp") == stamp:
+            return holder["points"]
+    points = {row[0]: public_point(row, geography) for row in store.map_points()}
+    if _stamp(store) == stamp:          # no import in between: keep it
+        with _points_lock:
+            holder.update(stamp=stamp, points=points)
+    return points
+
+
+def marker_rows(place_ids: list[int], points: dict) -> tuple[list[list], int]:
+    """Markers for these places, several groups at one point sharing one marker; and how
+    many places are approximate. A marker: [lat, lon, chapter (-1: several), approx, ids]."""
+    by_point: dict[tuple, list] = {}
+    approx = 0
+    for pid in place_ids:
+        point = points.get(pid)
+        if point is None:               # removed by an import since the search
+            continue
+        key, chapter = point[:3], point[3]
+        approx += point[2]
+        entry = by_point.get(key)
+        if entry is None:
+            by_point[key] = [chapter, [pid]]
+        else:
+            if entry[0] != chapter:
+                entry[0] = MIXED
+            entry[1].append(pid)
+    rows = [[lat, lon, chapter, flag, ids[0] if len(ids) == 1 else ids]
+            for (lat, lon, flag), (chapter, ids) in by_point.items()]
+    return rows, approx
+
+
+@bp.get("/carte/lieux/details.json")
+def details():
+    raw = (request.args.get("ids") or "").strip()
+    if not _IDS.match(raw):
+        return _error(400, "bad_parameter",
+                      f"Liste de lieux non valide : des numéros séparés par des virgules "
+                      f"({MAX_DETAIL_IDS} au plus).", "ids")
+    ids = list(dict.fromkeys(int(x) for x in raw.split(",")))
+    store = get_store()
+    return _conditional(_stamp(store) + ["details", ids], lambda: json.dumps(
+        {"places": place_details_list(store, get_geography(), ids)},
+        ensure_ascii=False, separators=(",", ":")).encode())
+
+
+@bp.get("/carte/lieu/<int:place_id>.json")
+def place(place_id: int):
+    store = get_store()
+    found = place_details_list(store, get_geography(), [place_id])
+    if not found:
+        return _error(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez la page "
+                                        "de recherche.")
+    return _conditional(_stamp(store) + ["place", place_id], lambda: json.dumps(
+        found[0], ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def place_details_list(store, geography, ids: list[int]) -> list[dict]:
+    """Popup details of the places that exist, in the order asked, public positions."""
+    group_of = store.group_ids_of_places(ids)
+    places = store.places_by_id(list(group_of))
+    groups = store.groups_by_id(set(group_of.values()), with_places=False)
+    out = []
+    for pid in ids:
+        if pid not in group_of:
+            continue
+        group = groups[group_of[pid]]
+        public = public_place(places[pid], geography)
+        entry = place_details(group, public, url=group_url(group.slug))
+        entry["id"] = pid
+        entry["approximate"] = is_approximate(public)
+        out.append(entry)
+    return out
+
+
+def group_url(slug: str) -> str:
+    try:
+        return url_for("pages.group", slug=slug)
+    except BuildError:
+        return request.script_root + "/groupes/" + quote(slug, safe="")
