@@ -1,0 +1,339 @@
+"""The finder's pages: the search page (`/`), a group's page, and the French error pages.
+
+`render_finder` parses the URL, searches and renders a template; the embed view reuses it
+with its own layout (see templates/partials/finder_body.html for the variables it gets).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flask import (Blueprint, current_app, jsonify, render_template, request, url_for)
+from werkzeug.exceptions import HTTPException
+
+from .. import mapview
+from ..db import get_geography, get_store
+from ..geography import ATTRIBUTION
+from ..models import CHAPTERS, PRECISION_LABELS
+from ..searchcache import cached_search
+from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search
+from .render import (CRISIS_LINES, group_view, mailto_href, plural, result_view, tel_href,
+                     url_host)
+
+bp = Blueprint("pages", __name__)
+
+MAX_SLUG = 200
+
+
+@dataclass
+class Notice:
+    """A message for the person above the results; suggestions are (label, url) links."""
+    text: str
+    level: str = "warning"              # "warning" | "info"
+    suggestions: list[tuple[str, str]] = field(default_factory=list)
+    suggestions_intro: str = "Essayez\u202f:"
+    hint: str = ""
+
+
+def tiles_config() -> dict:
+    config = current_app.config
+    return {"url": config["TILE_URL"], "attribution": config["TILE_ATTRIBUTION"],
+            "max_zoom": config["TILE_MAX_ZOOM"]}
+
+
+# ----- the search page ---------------------------------------------------------------
+
+def render_finder(template: str, *, embed: bool = False, locked: frozenset = frozenset(),
+                  link_args: Optional[dict] = None, **extra) -> str:
+    """Parse request.args, search, and render `template` with the finder's context.
+
+    embed: a minimal layout (links to group pages open in a new tab).
+    locked: names of search parameters the person may not change ("chapter", "theme",
+        "commune", "postcode", "radius_km"): their controls become hidden inputs.
+    link_args: extra URL parameters kept in every link to this page (e.g. {"lock": ...}).
+    extra: more template variables.
+    Raises BadParameter (answered with the 400 page by the app's error handler).
+    """
+    geography, store = get_geography(), get_store()
+    page_size = int(current_app.config["SEARCH_PAGE_SIZE"])
+    req = parse_search(request.args, geography, page_size=page_size)
+    outcome = cached_search(store, req.query)
+    pages = max(1, math.ceil(outcome.total / page_size))
+    if req.page > pages:
+        raise BadParameter("page", f"Cette page de résultats n'existe pas : il y en a "
+                                   f"{pages}.")
+
+    link_args = dict(link_args or {})
+    view_args = dict(request.view_args or {})
+    endpoint = request.endpoint or "pages.index"
+
+    def page_url(**changes) -> str:
+        args = req.as_args(**changes)
+        if args.get("page") in (1, "1"):
+            del args["page"]
+        return url_for(endpoint, **view_args, **args, **link_args)
+
+    origin = (req.origin.lat, req.origin.lon) if req.origin else None
+    rows = [result_view(r, geography, origin) for r in outcome.results]
+    nearest = [result_view(r, geography, origin) for r in outcome.nearest_outside]
+    if origin:
+        # A place published at commune precision is measured to the commune's point
+        # (render.result_view), which can move it a little in the page's order.
+        rows.sort(key=lambda row: row.distance_km)
+        nearest.sort(key=lambda row: row.distance_km)
+    everywhere = [group_view(g) for g in outcome.everywhere] if req.page == 1 else []
+
+    map_parts = mapview.build_map(
+        origin=origin, radius_km=req.query.radius_km,
+        commune_outline=geography.commune_geojson(req.commune.nis) if req.commune else None,
+        data_url=url_for("mapdata.places", **req.as_args(page=None)),
+        tiles=tiles_config(), height="50vh")
+
+    context = dict(
+        search=req, outcome=outcome, rows=rows, nearest=nearest, everywhere=everywhere,
+        map_parts=map_parts, page_url=page_url, pages=pages, page_size=page_size,
+        first_rank=(req.page - 1) * page_size + 1,
+        summary=_summary(req, outcome.total, pages),
+        origin_label=_origin_label(req), origin_note=_origin_note(req),
+        notices=_notices(req, page_url), wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
+        filters=_filters(req),
+        form=_form_choices(store, geography, req),
+        form_action=url_for(endpoint, **view_args),
+        reset_url=url_for(endpoint, **view_args, **link_args,
+                          **{k: v for k, v in req.as_args().items() if k in locked}),
+        link_args=link_args, embed=embed, locked=frozenset(locked),
+        link_target="_blank" if embed else None,
+    )
+    context.update(extra)
+    return render_template(template, **context)
+
+
+@bp.get("/")
+def index():
+    return render_finder("finder.html")
+
+
+def _origin_label(req: SearchRequest) -> str:
+    o = req.origin
+    if o is None:
+        return ""
+    if req.located_by_browser:
+        return "votre position"
+    if o.precision == "locality" and o.postcode and o.locality:
+        return f"{o.postcode}\u00a0{o.locality}"
+    if o.commune is not None:
+        return o.commune.name_fr
+    return o.query
+
+
+def _origin_note(req: SearchRequest) -> str:
+    o = req.origin
+    if o is None:
+        return ""
+    if req.located_by_browser:
+        return "Distances à vol d'oiseau depuis votre position."
+    where = PRECISION_LABELS.get(o.precision or "", "lieu")
+    return (f"Distances à vol d'oiseau depuis le centre de la {where} "
+            f"{_origin_label(req)}.")
+
+
+def _summary(req: SearchRequest, total: int, pages: int) -> str:
+    """The results count, announced to screen readers (role=status)."""
+    places = plural(total, "lieu de réunion", "lieux de réunion")
+    paging = f", page {req.page} sur {pages}" if pages > 1 else ""
+    if req.commune is not None:
+        where = f"dans la commune de {req.commune.name_fr}"
+        if not total:
+            return f"Aucun lieu de réunion {where}."
+        return f"{places} {where}{paging}."
+    if req.origin is not None and req.query.radius_km is not None:
+        where = f"à moins de {req.radius_km}\u00a0km de {_origin_label(req)}"
+        if not total:
+            return f"Aucun groupe {where}."
+        return f"{places} {where}{paging}."
+    if not total:
+        return "Aucun lieu de réunion ne correspond à ces critères."
+    return f"{places}{paging}."
+
+
+def _notices(req: SearchRequest, page_url) -> list[Notice]:
+    notices = []
+    problem = req.origin_problem
+    if problem is not None:
+        links = [(s, page_url(postcode=s, lat=None, lon=None, page=None))
+                 for s in problem.suggestions]
+        message = problem.message or "Ce lieu n'a pas été trouvé."
+        if problem.status == "outside":
+            notices.append(Notice(message, hint="Choisissez une commune dans "
+                                                "«\u00a0Commune\u00a0» ci-dessous, ou tapez "
+                                                "un code postal wallon ou bruxellois."))
+        else:
+            intro = ("Vouliez-vous dire\u202f:" if problem.status != "ambiguous"
+                     else "Choisissez\u202f:")
+            notices.append(Notice(message, suggestions=links, suggestions_intro=intro))
+    elif req.origin is not None and req.origin.message:
+        notices.append(Notice(req.origin.message, level="info"))
+    if req.commune_problem:
+        links = [(s, page_url(commune=s, page=None)) for s in req.commune_suggestions]
+        notices.append(Notice(req.commune_problem, suggestions=links,
+                              suggestions_intro="Vouliez-vous dire\u202f:"))
+    return notices
+
+
+def _wider(req: SearchRequest, total: int, nearest: list, page_url,
+           locked: frozenset) -> Optional[tuple[str, str]]:
+    """A link to search further when the radius holds few or no places.
+
+    With nothing inside the radius, the smallest distance that reaches the nearest place.
+    """
+    if req.origin is None or req.query.radius_km is None or total >= 3 \
+            or "radius_km" in locked:
+        return None
+    bigger = [r for r in RADIUS_CHOICES if r > req.radius_km]
+    if nearest and nearest[0].distance_km is not None:
+        bigger = [r for r in bigger if r >= nearest[0].distance_km] or bigger[-1:]
+    if not bigger:
+        return None
+    return (f"Chercher à moins de {bigger[0]}\u00a0km", page_url(radius_km=bigger[0], page=None))
+
+
+def _filters(req: SearchRequest) -> list[tuple[str, str]]:
+    out = []
+    if req.chapter:
+        out.append(("Sujet", dict((s, t) for s, t, _ in CHAPTERS)[req.chapter]))
+    if req.theme:
+        out.append(("Thème", req.theme))
+    if req.commune is not None:
+        out.append(("Commune", req.commune.name_fr))
+    return out
+
+
+def _form_choices(store, geography, req: SearchRequest) -> dict:
+    themes = {slug: store.themes(slug) for slug, _, _ in CHAPTERS}
+    known = {t for ts in themes.values() for t in ts}
+    return {
+        "radius_choices": RADIUS_CHOICES,
+        "chapters": [(slug, title) for slug, title, _ in CHAPTERS],
+        "themes": [(title, themes[slug]) for slug, title, _ in CHAPTERS if themes[slug]],
+        "unknown_theme": req.theme if req.theme and req.theme not in known else "",
+        "communes_by_province": geography.communes_by_province(),
+        "more_open": bool(req.commune_text or req.theme
+                          or (req.origin_problem is not None
+                              and req.origin_problem.status == "outside")),
+    }
+
+
+# ----- a group's page ----------------------------------------------------------------
+
+@bp.get("/groupes/<slug>")
+def group(slug: str):
+    store, geography = get_store(), get_geography()
+    found = store.group_by_slug(slug) if len(slug) <= MAX_SLUG else None
+    if found is None:
+        return render_error(404, "Groupe introuvable",
+                            "Ce groupe ne figure pas (ou plus) dans le répertoire. "
+                            "Il a peut-être changé de nom ou cessé ses activités.")
+    view = group_view(found, geography)
+    map_parts = mapview.map_for_group(found, geography, tiles_config()) if found.places else None
+    page = url_for("pages.group", slug=found.slug, _external=True)
+    report = mailto_href(
+        current_app.config.get("MAINTAINER_EMAIL", ""),
+        subject=f"Erreur dans la fiche « {found.name} »",
+        body=f"Fiche : {page}\n\nCe qui est inexact ou a changé :\n\n")
+    return render_template("group.html", g_view=view, map_parts=map_parts,
+                           report_href=report,
+                           maintainer_email=current_app.config.get("MAINTAINER_EMAIL", ""))
+
+
+# ----- shared context and errors -----------------------------------------------------
+
+@bp.app_context_processor
+def _common_context() -> dict:
+    try:
+        demo = get_store().is_demo()
+    except Exception:                        # a broken database must not break error pages
+        demo = False
+    maintainer = current_app.config.get("MAINTAINER_EMAIL", "")
+    return {
+        "demo_inventory": demo,
+        "maintainer_email": maintainer,
+        "maintainer_href": mailto_href(maintainer),
+        "crisis_lines": [(name, number, tel_href(number), note)
+                         for name, number, note in CRISIS_LINES],
+        "geo_attribution": ATTRIBUTION,
+    }
+
+
+@bp.app_template_filter("url_host")
+def _url_host(url: str) -> str:
+    return url_host(url)
+
+
+@bp.app_template_filter("capitalize_first")
+def _capitalize_first(text: str) -> str:
+    """Upper-case the first letter only (Jinja's capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+ERROR_TITLES = {
+    400: "Recherche impossible",
+    404: "Page introuvable",
+    405: "Action non prévue",
+    500: "Erreur du site",
+}
+ERROR_MESSAGES = {
+    400: "La demande contient une valeur que le site ne peut pas utiliser.",
+    404: "Cette page n'existe pas. L'adresse est peut-être incomplète ou ancienne.",
+    405: "Cette page ne s'utilise pas de cette façon.",
+    500: "Un problème est survenu de notre côté. Réessayez dans quelques minutes.",
+}
+JSON_CODES = {400: "bad_parameter", 404: "not_found", 405: "method_not_allowed",
+              500: "internal_error"}
+
+
+def _wants_json() -> bool:
+    """The API and the map's JSON routes answer errors in JSON, the rest with a page."""
+    path = request.path
+    return path.startswith("/api/") or path.endswith((".json", ".geojson"))
+
+
+def render_error(status: int, title: str = "", message: str = ""):
+    title = title or ERROR_TITLES.get(status, "Erreur")
+    message = message or ERROR_MESSAGES.get(status, "")
+    if _wants_json():
+        return jsonify(error={"code": JSON_CODES.get(status, "error"), "message": message}), status
+    try:
+        body = render_template("error.html", status=status, title=title, message=message)
+    except Exception:                        # last resort: never a stack trace
+        current_app.logger.exception("error page failed to render")
+        body = (f"<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\">"
+                f"<title>{title}</title><h1>{title}</h1><p>{message}</p>")
+    return body, status
+
+
+@bp.app_errorhandler(BadParameter)
+def _bad_parameter(exc: BadParameter):
+    return render_error(400, message=exc.message)
+
+
+@bp.app_errorhandler(400)
+def _bad_request(exc: HTTPException):
+    return render_error(400)
+
+
+@bp.app_errorhandler(404)
+def _not_found(exc: HTTPException):
+    return render_error(404)
+
+
+@bp.app_errorhandler(405)
+def _not_allowed(exc: HTTPException):
+    body, status = render_error(405)
+    allowed = getattr(exc, "valid_methods", None)
+    return body, status, ({"Allow": ", ".join(allowed)} if allowed else {})
+
+
+@bp.app_errorhandler(500)
+def _server_error(exc: Exception):
+    return render_error(500)

@@ -1,0 +1,240 @@
+"""Presentation helpers for the finder's pages: plain data → what a person reads.
+
+Everything here returns plain strings or small dataclasses; the templates escape them.
+Link targets built from inventory text go through `safe_url`, `tel_href` and `mailto_href`,
+which return None when the text cannot be a safe link (the template then shows it as text).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+from urllib.parse import quote, urlsplit
+
+from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
+from ..geodesy import geodesic_km
+from ..serialize import public_place
+
+SERVICE_LABELS = {
+    "ecoute": "Écoute",
+    "groupe-de-parole": "Groupe de parole",
+    "aide-sociale": "Aide sociale",
+    "aide-administrative": "Aide administrative",
+    "aide-juridique": "Aide juridique",
+    "information": "Information",
+    "activites": "Activités",
+}
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+# Lines anyone can call, shown on every page (numbers as published by each service).
+CRISIS_LINES = (
+    ("Centre de Prévention du Suicide", "0800 32 123", "24 h sur 24"),
+    ("Télé-Accueil", "107", "24 h sur 24"),
+    ("Alcooliques Anonymes", "078 15 25 56", ""),
+)
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"      # narrow no-break space, before « ; ! ? » in French
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_HTTP = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# ----- links -------------------------------------------------------------------------
+
+def safe_url(url: str) -> Optional[str]:
+    """The URL if it is a plain http(s) address, else None (shown as text, not a link)."""
+    url = (url or "").strip()
+    if not _HTTP.match(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def url_host(url: str) -> str:
+    """'https://www.cancer.be/x' → 'www.cancer.be' (for short link texts)."""
+    try:
+        return urlsplit(url).netloc or url
+    except ValueError:
+        return url
+
+
+def tel_href(phone: str) -> Optional[str]:
+    """'02 736 99 99' → 'tel:027369999'; None if there are too few digits to dial."""
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    if not 3 <= len(digits) <= 15:
+        return None
+    return "tel:" + ("+" if phone.startswith("+") else "") + digits
+
+
+def mailto_href(email: str, subject: str = "", body: str = "") -> Optional[str]:
+    """'info@x.be' → 'mailto:info@x.be'; None unless it looks like an e-mail address."""
+    email = (email or "").strip()
+    if not _EMAIL.match(email):
+        return None
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in (("subject", subject),
+                                                                ("body", body)) if v)
+    return f"mailto:{email}" + (f"?{query}" if query else "")
+
+
+def directions_href(place: Place) -> Optional[str]:
+    """OpenStreetMap directions, only to a place whose exact position is public."""
+    if place.precision != "exact" or not place.show_exact or not place.located:
+        return None
+    return f"https://www.openstreetmap.org/directions?to={place.lat:.5f},{place.lon:.5f}"
+
+
+# ----- numbers and dates -------------------------------------------------------------
+
+def french_number(value: float, decimals: int = 1) -> str:
+    text = f"{value:.{decimals}f}".replace(".", ",")
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def format_km(distance: float, approximate: bool = False) -> str:
+    """7.46 → '7,5 km'; 23.4 → '23 km'; approximate: '≈ 7,5 km'. Non-breaking spaces."""
+    if distance < 0.95:
+        text = f"moins de{NBSP}1{NBSP}km"
+        return f"≈{NBSP}1{NBSP}km" if approximate else text
+    value = french_number(distance, 1) if distance < 9.95 else f"{round(distance):d}"
+    text = f"{value}{NBSP}km"
+    return f"≈{NBSP}{text}" if approximate else text
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    return f"{count}{NBSP}{singular if count == 1 else plural_form}"
+
+
+def french_date(text: str) -> str:
+    """'2023-01-24' → '24 janvier 2023'; '2021-09' → 'septembre 2021'; else as given."""
+    text = (text or "").strip()
+    m = _ISO_DATE.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        day = int(m.group(3))
+        return f"{'1er' if day == 1 else day} {MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    m = _ISO_MONTH.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    return text
+
+
+def published_phrase(source_date: str) -> str:
+    """'informations publiées le 24 janvier 2023' / '… en septembre 2021' / '… en 2012'."""
+    text = (source_date or "").strip()
+    if not text:
+        return "date de publication non indiquée par la source"
+    if _ISO_DATE.match(text):
+        return f"informations publiées le {french_date(text)}"
+    if _ISO_MONTH.match(text) or re.match(r"^\d{4}\b", text):
+        return f"informations publiées en {french_date(text)}"
+    return f"informations publiées : {text}"
+
+
+# ----- view models -------------------------------------------------------------------
+
+@dataclass
+class PlaceView:
+    place: Place                      # public version (commune only when not exact)
+    address: str
+    precision: str
+    approximate: bool
+    precision_note: str               # a sentence, for the group page
+    short_note: str                   # a few words, for the result list
+    directions: Optional[str]
+
+
+@dataclass
+class GroupView:
+    group: Group
+    chapter_title: str
+    kind_label: str
+    services: list[str]
+    phone_href: Optional[str]
+    email_href: Optional[str]
+    website_href: Optional[str]
+    website_text: str
+    source_href: Optional[str]
+    published: str
+    checked: str
+    places: list[PlaceView] = field(default_factory=list)
+
+
+@dataclass
+class ResultView:
+    group: GroupView
+    place: PlaceView
+    distance_km: Optional[float]
+    distance_text: str               # '≈ 7,5 km' or ''
+    distance_note: str               # '(centre de la commune)' or ''
+    anchor: str                      # id of the list item
+
+
+def place_view(place: Place, geography) -> PlaceView:
+    public = public_place(place, geography)
+    precision = public.precision or "commune"
+    approximate = precision != "exact"
+    where = PRECISION_LABELS.get(precision, "commune")
+    if not place.show_exact:
+        note = "Lieu exact non publié : seule la commune est indiquée."
+        short = "lieu exact non publié"
+    elif approximate and public.street:
+        note = (f"La position exacte de cette adresse n'est pas connue : sur la carte, "
+                f"le point marque le centre de la {where}.")
+        short = ""
+    elif approximate:
+        note = (f"Adresse exacte non connue : sur la carte, le point marque le centre "
+                f"de la {where}.")
+        short = "adresse exacte non connue"
+    else:
+        note = short = ""
+    return PlaceView(place=public, address=public.address_line(), precision=precision,
+                     approximate=approximate, precision_note=note, short_note=short,
+                     directions=directions_href(public))
+
+
+def group_view(group: Group, geography=None) -> GroupView:
+    website = safe_url(group.website)
+    source = safe_url(group.source_url)
+    places = [place_view(p, geography) for p in group.places] if geography is not None else []
+    return GroupView(
+        group=group,
+        chapter_title=CHAPTER_TITLES.get(group.chapter, group.chapter),
+        kind_label=KINDS.get(group.kind, group.kind),
+        services=[SERVICE_LABELS.get(s, s) for s in group.services],
+        phone_href=tel_href(group.phone),
+        email_href=mailto_href(group.email),
+        website_href=website,
+        website_text=url_host(website) if website else group.website,
+        source_href=source,
+        published=published_phrase(group.source_date),
+        checked=french_date(group.checked_on),
+        places=places,
+    )
+
+
+def result_view(result: Result, geography, origin: Optional[tuple[float, float]]) -> ResultView:
+    pv = place_view(result.place, geography)
+    distance = result.distance_km
+    if origin and not result.place.show_exact and pv.place.located:
+        # The hidden exact point must not leak through its distance: measure to the
+        # commune's point, the only one we show.
+        distance = geodesic_km(origin[0], origin[1], pv.place.lat, pv.place.lon)
+    text = note = ""
+    if distance is not None:
+        text = format_km(distance, approximate=pv.approximate)
+        if pv.precision in ("locality", "commune"):
+            note = f"(centre de la {PRECISION_LABELS[pv.precision]})"
+    return ResultView(group=group_view(result.group), place=pv, distance_km=distance,
+                      distance_text=text, distance_note=note,
+                      anchor=f"lieu-{result.place.id}" if result.place.id is not None
+                      else f"groupe-{result.group.slug}")
