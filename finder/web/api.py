@@ -1,0 +1,362 @@
+"""Open data API, read-only JSON under /api/v1 (documented at /api/v1/openapi.json).
+
+Conventions (the OpenAPI document says the same):
+- every answer under /api/ is JSON (or GeoJSON / CSV for those formats), never HTML;
+- errors are {"error": {"code", "message"[, "parameter"][, "suggestions"]}} with a 4xx
+  status; messages are French, for people; codes are stable, for programs:
+  400 invalid_parameter / missing_parameter, 404 not_found / group_not_found /
+  place_not_found, 405 method_not_allowed, 422 origin_* / commune_not_found /
+  place_ambiguous / place_outside;
+- a search whose origin (postcode, place name or lat/lon) cannot be placed is an error
+  (422 origin_not_found, origin_ambiguous, origin_outside; 400 origin_invalid), like
+  /locate: a program gets no silently unsorted list; "notices" are what remains worth
+  telling (demo data, radius widened, another locality of the postcode...);
+- CORS: Access-Control-Allow-Origin: * ; ETag (hash of the body) and 304 on
+  If-None-Match; Cache-Control: public, max-age=300 on successful answers (private for
+  a search around a position given as lat/lon); no-store on errors.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Optional
+
+from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import BuildError
+
+from ..db import get_geography, get_store
+from ..models import CHAPTER_SLUGS, Resolved
+from ..searchcache import cached_search
+from ..store import StoreError
+from ..text import fold
+from . import api_formats
+from .api_formats import (group_with_places, meeting_guide, public_csv, public_results,
+                          results_geojson)
+from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+MAX_SUGGESTIONS = 50
+DEFAULT_SUGGESTIONS = 10
+CACHE_SECONDS = 300
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+# -- responses -----------------------------------------------------------------------------
+
+def json_response(data, status: int = 200, mimetype: str = JSON) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status=status, mimetype=mimetype)
+
+
+def error_response(status: int, code: str, message: str, **extra) -> Response:
+    error = {"code": code, "message": message}
+    error.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return json_response({"error": error}, status)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(exc: BadParameter):
+    return error_response(400, "invalid_parameter", exc.message, parameter=exc.name)
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+@bp.errorhandler(405)
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    if isinstance(exc, NotFound):
+        return error_response(404, "not_found", "Cette adresse de l'API n'existe pas. "
+                              "La liste des adresses est dans /api/v1/openapi.json.")
+    if isinstance(exc, MethodNotAllowed):
+        response = error_response(405, "method_not_allowed",
+                                  "L'API se lit seulement (GET).")
+        response.headers["Allow"] = ", ".join(exc.valid_methods or ("GET", "HEAD", "OPTIONS"))
+        return response
+    status = exc.code if exc.code and 400 <= exc.code < 600 else 400
+    return error_response(status, exc.name.lower().replace(" ", "_"),
+                          "La demande n'a pas pu être traitée.")
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError):
+    log.error("store unavailable: %s", exc)
+    return error_response(503, "unavailable", "Le répertoire est momentanément indisponible.")
+
+
+@bp.errorhandler(500)
+def _internal_error(exc):
+    # Code-specific handlers run before generic ones: without this, the site's HTML page.
+    log.error("API error on %s", request.path, exc_info=getattr(exc, "original_exception", exc))
+    return error_response(500, "internal_error", "Un problème est survenu de notre côté.")
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.method == "OPTIONS":
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    elif response.status_code == 200 and request.method in ("GET", "HEAD"):
+        # A search around someone's own position is theirs: browsers may keep it, shared
+        # caches may not. Everything else is public data.
+        scope = "private" if request.args.get("lat") or request.args.get("lon") else "public"
+        response.headers["Cache-Control"] = f"{scope}, max-age={CACHE_SECONDS}"
+        response.add_etag()
+        response.make_conditional(request)
+    elif response.status_code >= 400:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Everything else under /api/ is a JSON 404 (or 405 for a known address), not the site's
+# HTML page. Rules without converters win over this one, so it only catches the rest.
+_ALL = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/", defaults={"rest": ""}, methods=_ALL, strict_slashes=False)
+@bp.route("/<path:rest>", methods=_ALL)
+def unknown(rest: str):
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint and endpoint != "api.unknown" and request.method != "GET":
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
+    raise NotFound()
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+def _int_arg(name: str, default: int, low: int, high: int, label: str) -> int:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{label} doit être un nombre entier entre {low} et {high}.") \
+            from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"{label} doit être compris entre {low} et {high}.")
+    return value
+
+
+def _chapter_arg() -> Optional[str]:
+    chapter = (request.args.get("chapter") or "").strip()
+    if chapter and chapter not in CHAPTER_SLUGS:
+        raise BadParameter("chapter", "Ce chapitre n'existe pas. Valeurs permises : "
+                           + ", ".join(CHAPTER_SLUGS) + ".")
+    return chapter or None
+
+
+_ORIGIN_ERRORS = {"not_found": 422, "ambiguous": 422, "outside": 422, "invalid": 400}
+
+
+def _origin_error(resolved: Resolved) -> ApiError:
+    message = resolved.message or "Ce lieu n'a pas été trouvé."
+    return ApiError(_ORIGIN_ERRORS.get(resolved.status, 422), f"origin_{resolved.status}",
+                    message, parameter="lat" if resolved.query == "ma position" else "postcode",
+                    suggestions=list(resolved.suggestions) or None)
+
+
+def _search_request() -> tuple[SearchRequest, int]:
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "La limite")
+    req = parse_search(request.args, get_geography(), page_size=limit)
+    if req.origin_problem is not None:
+        raise _origin_error(req.origin_problem)
+    if req.commune_problem:
+        raise ApiError(422, "commune_not_found", req.commune_problem, parameter="commune",
+                       suggestions=req.commune_suggestions or None)
+    return req, limit
+
+
+def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
+    notices = []
+    origin = req.origin
+    if demo:
+        notices.append({"code": "demo_data", "message":
+                        "Données de démonstration : ce répertoire n'est pas encore le "
+                        "répertoire officiel ; vérifiez auprès de chaque groupe."})
+    if origin is not None and origin.message:
+        notices.append({"code": "origin_note", "message": origin.message})
+    if origin is not None and origin.suggestions:
+        notices.append({"code": "origin_alternatives", "suggestions": list(origin.suggestions),
+                        "message": "Autres lieux possibles : " + ", ".join(origin.suggestions)
+                        + "."})
+    if origin is not None and req.commune is not None:
+        notices.append({"code": "radius_not_applied", "message":
+                        f"La recherche se limite à la commune de {req.commune.name_fr} : "
+                        "la distance maximale n'est pas appliquée."})
+    if outcome.nearest_outside:
+        notices.append({"code": "nothing_within_radius", "message":
+                        f"Aucun groupe à moins de {req.radius_km} km : voici les plus "
+                        "proches (nearest_outside_radius)."})
+    if outcome.total and not outcome.results:
+        notices.append({"code": "page_out_of_range",
+                        "message": "Cette page est au-delà des résultats."})
+    return notices
+
+
+def _run_search() -> tuple[SearchRequest, int, object, Optional[tuple[float, float]]]:
+    req, limit = _search_request()
+    outcome = cached_search(get_store(), req.query)
+    origin = (req.origin.lat, req.origin.lon) if req.origin is not None else None
+    return req, limit, outcome, origin
+
+
+# -- search -------------------------------------------------------------------------------------
+
+@bp.get("/v1/search")
+def search_json():
+    req, limit, outcome, origin = _run_search()
+    geography, store = get_geography(), get_store()
+    demo = store.is_demo()
+    return json_response({
+        "origin": req.origin.as_dict() if req.origin is not None else None,
+        "radius_km": req.query.radius_km,
+        "count": outcome.total,
+        "page": req.page,
+        "limit": limit,
+        "demo": demo,
+        "results": public_results(outcome.results, geography, origin),
+        "nearest_outside_radius": public_results(outcome.nearest_outside, geography, origin),
+        "everywhere": [dict(group_with_places(g, geography)) for g in outcome.everywhere],
+        "notices": _notices(req, outcome, demo),
+    })
+
+
+@bp.get("/v1/search.geojson")
+def search_geojson():
+    req, limit, outcome, origin = _run_search()
+    geography = get_geography()
+    results = public_results(outcome.results, geography, origin)
+    return json_response(results_geojson(
+        results, origin=req.origin.as_dict() if req.origin is not None else None,
+        count=outcome.total, page=req.page, limit=limit, demo=get_store().is_demo()),
+        mimetype=GEOJSON)
+
+
+# -- inventory ------------------------------------------------------------------------------------
+
+@bp.get("/v1/groups")
+def groups():
+    geography, store = get_geography(), get_store()
+    groups = store.all_groups(chapter=_chapter_arg())
+    return json_response({"count": len(groups), "demo": store.is_demo(),
+                          "groups": [group_with_places(g, geography) for g in groups]})
+
+
+@bp.get("/v1/groups/<slug>")
+def group(slug: str):
+    found = get_store().group_by_slug(slug) if len(slug) <= 200 else None
+    if found is None:
+        raise ApiError(404, "group_not_found", f"Aucun groupe n'a l'identifiant « {slug[:80]} ».")
+    return json_response(group_with_places(found, get_geography()))
+
+
+@bp.get("/v1/groups.geojson")
+def groups_geojson():
+    data = api_formats.groups_geojson(get_store().all_groups(chapter=_chapter_arg()),
+                                      get_geography())
+    return json_response(data, mimetype=GEOJSON)
+
+
+@bp.get("/v1/groups.csv")
+def groups_csv():
+    body = public_csv(get_store().all_groups(chapter=_chapter_arg()), get_geography())
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="groupes-entraide.csv"'
+    return response
+
+
+def _group_url(group) -> str:
+    for endpoint in ("pages.group", "pages.group_page"):
+        try:
+            return url_for(endpoint, slug=group.slug, _external=True)
+        except BuildError:
+            continue
+    return url_for("api.group", slug=group.slug, _external=True)
+
+
+@bp.get("/v1/meeting-guide.json")
+def meeting_guide_feed():
+    return json_response(meeting_guide(get_store().all_groups(), get_geography(), _group_url))
+
+
+@bp.get("/v1/chapters")
+def chapters():
+    rows = get_store().chapters()
+    return json_response({"count": len(rows), "chapters": rows})
+
+
+# -- geography ----------------------------------------------------------------------------------
+
+def _commune_dict(commune) -> dict:
+    return {"nis": commune.nis, "name_fr": commune.name_fr, "name_nl": commune.name_nl,
+            "province": commune.province, "region": commune.region}
+
+
+@bp.get("/v1/communes")
+def communes():
+    geography = get_geography()
+    q = (request.args.get("q") or "").strip()
+    if len(q) > MAX_TEXT:
+        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
+    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "La limite")
+    if q:
+        found = geography.commune_suggestions(q, limit=limit)
+    else:
+        found = sorted(geography.communes.values(), key=lambda c: fold(c.name_fr))
+    return json_response({"count": len(found), "communes": [_commune_dict(c) for c in found]})
+
+
+_LOCATE_ERRORS = {"not_found": (404, "place_not_found"), "ambiguous": (422, "place_ambiguous"),
+                  "outside": (422, "place_outside"), "invalid": (400, "invalid_parameter")}
+
+
+@bp.get("/v1/locate")
+def locate():
+    q = (request.args.get("q") or "").strip()
+    if not q:
+        raise ApiError(400, "missing_parameter", "Indiquez un code postal, une localité ou "
+                       "une commune (paramètre q).", parameter="q")
+    if len(q) > MAX_TEXT:
+        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
+    resolved = get_geography().resolve(q)
+    if not resolved.ok:
+        status, code = _LOCATE_ERRORS.get(resolved.status, (422, "place_not_found"))
+        raise ApiError(status, code, resolved.message or "Lieu introuvable.", parameter="q",
+                       suggestions=list(resolved.suggestions) or None)
+    data = resolved.as_dict()
+    data["message"] = resolved.message
+    data["suggestions"] = list(resolved.suggestions)
+    return json_response(data)
+
+
+@bp.get("/v1/openapi.json")
+def openapi():
+    from .openapi import document
+    return json_response(document(request.host_url.rstrip("/")))

@@ -1,0 +1,187 @@
+"""Public representations of the inventory for the open data API.
+
+Every place goes through `serialize.public_place` before it is written, whatever the
+format (JSON, GeoJSON, CSV, Meeting Guide feed): a place whose exact location must not
+be shown leaves this module only at its commune's precision. Distances to such a place
+are measured to that commune point, never to the hidden one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from typing import Callable, Iterable, Optional
+
+from ..inventory_file import COLUMNS, group_rows
+from ..models import Group, Place, Result
+from ..geodesy import geodesic_km
+from ..serialize import group_dict, place_dict, public_place
+from .render import safe_url
+
+URL_FIELDS = ("website", "source_url")
+
+
+def public_group_dict(group: Group) -> dict:
+    """group_dict, with link fields that are not plain http(s) addresses emptied: a
+    consumer may put them in an href as they are (hostile text stays text elsewhere)."""
+    out = group_dict(group)
+    for name in URL_FIELDS:
+        out[name] = safe_url(out[name]) or ""
+    return out
+
+
+def public_group(group: Group, geography) -> Group:
+    """The group with each of its places as the public may see them."""
+    return replace(group, places=[public_place(p, geography) for p in group.places])
+
+
+def group_with_places(group: Group, geography) -> dict:
+    out = public_group_dict(group)
+    out["places"] = [place_dict(public_place(p, geography)) for p in group.places]
+    return out
+
+
+def public_result(result: Result, geography,
+                  origin: Optional[tuple[float, float]] = None) -> dict:
+    """A search result with its place made public and an honest distance.
+
+    distance_approximate is true when the place is known (or shown) only at locality or
+    commune precision: the distance then goes to the centre of that area.
+    """
+    place = result.place
+    public = public_place(place, geography) if place is not None else None
+    distance = result.distance_km
+    if public is not None and origin is not None and public is not place:
+        distance = geodesic_km(origin[0], origin[1], public.lat, public.lon)
+    approximate = public is not None and distance is not None and public.precision != "exact"
+    if distance is not None:
+        distance = round(distance, 1 if approximate else 2)
+    return {
+        "group": public_group_dict(result.group),
+        "place": place_dict(public) if public is not None else None,
+        "distance_km": distance,
+        "distance_approximate": approximate,
+    }
+
+
+def public_results(results: Iterable[Result], geography,
+                   origin: Optional[tuple[float, float]]) -> list[dict]:
+    out = [public_result(r, geography, origin) for r in results]
+    if origin is not None:
+        # Nearest first by the distances we show (hidden places count from their commune).
+        out.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0.0))
+    return out
+
+
+# -- GeoJSON ------------------------------------------------------------------------------
+
+def results_geojson(results: list[dict], **members) -> dict:
+    """A FeatureCollection from public result dicts (see public_result)."""
+    features = []
+    for r in results:
+        place = r["place"]
+        geometry = ({"type": "Point", "coordinates": [place["lon"], place["lat"]]}
+                    if place is not None else None)
+        features.append({"type": "Feature", "geometry": geometry, "properties": r})
+    return {"type": "FeatureCollection", **members, "features": features}
+
+
+def groups_geojson(groups: Iterable[Group], geography) -> dict:
+    """The public inventory as GeoJSON: one Feature per place (public position), and one
+    without geometry per service that has no place (as exporter.geojson_inventory)."""
+    features = []
+    for group in groups:
+        props = public_group_dict(group)
+        if not group.places:
+            features.append({"type": "Feature", "geometry": None,
+                             "properties": {"group": props, "place": None}})
+        for place in group.places:
+            place = public_place(place, geography)
+            features.append({"type": "Feature",
+                             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                             "properties": {"group": props, "place": place_dict(place)}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+def public_csv(groups: Iterable[Group], geography) -> str:
+    """The public inventory in the import format (re-importable).
+
+    Places that must not be shown exactly keep only their commune: no label, street,
+    postcode, locality or coordinates. Coordinates are written for exact places only,
+    as the import format does; an importer situates the others again.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")   # spreadsheet programs then read UTF-8
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for group in groups:
+        for row in group_rows(public_group(group, geography)):
+            writer.writerow(row)
+    return out.getvalue()
+
+
+# -- Meeting Guide feed ---------------------------------------------------------------------
+
+def _updated(checked_on: str) -> Optional[str]:
+    if len(checked_on) == 10 and checked_on[4] == "-" and checked_on[7] == "-":
+        return f"{checked_on} 00:00:00"
+    return None
+
+
+def meeting_guide(groups: Iterable[Group], geography,
+                  group_url: Callable[[Group], str]) -> list[dict]:
+    """The Meeting Guide JSON feed (https://github.com/code4recovery/spec): one entry per
+    meeting place. Schedules are free text in French, so they go to `notes`, never to
+    `day`/`time`. Approximate places (locality or commune precision, or not to be shown
+    exactly) carry approximate "yes", an address at that level and no coordinates, so no
+    app shows them as a precise pin. Services without a meeting place are not meetings
+    and are left out.
+    """
+    meetings = []
+    for group in groups:
+        many = len(group.places) > 1
+        for index, place in enumerate(group.places, start=1):
+            public = public_place(place, geography)
+            meetings.append(_meeting(group, public, index if many else None,
+                                     group_url(group)))
+    return meetings
+
+
+def _meeting(group: Group, place: Place, index: Optional[int], url: str) -> dict:
+    approximate = place.precision != "exact"
+    town = place.locality or place.commune_name
+    if approximate:
+        area = " ".join(p for p in (place.postcode, town) if p) if place.precision == "locality" \
+            else place.commune_name
+        formatted = f"{area}, Belgique"
+    else:
+        town_line = " ".join(p for p in (place.postcode, town) if p)
+        formatted = ", ".join(p for p in (place.street, town_line, "Belgique") if p)
+    notes = "\n\n".join(p for p in (place.schedule, group.description, group.cost) if p)
+    meeting = {
+        "name": group.name[:255],
+        "slug": f"{group.slug}-{index}" if index else group.slug,
+        "group": group.name,
+        "notes": notes,
+        "location": place.label,
+        "formatted_address": formatted,
+        "region": place.commune_name,
+        "approximate": "yes" if approximate else "no",
+        "url": url,
+        "timezone": "Europe/Brussels",
+    }
+    if not approximate:
+        meeting["latitude"] = round(place.lat, 5)
+        meeting["longitude"] = round(place.lon, 5)
+    if place.locality and place.locality != place.commune_name:
+        meeting["sub_region"] = place.locality
+    updated = _updated(group.checked_on)
+    if updated:
+        meeting["updated"] = updated
+    if group.phone:
+        meeting["contact_1_phone"] = group.phone
+    if group.email:
+        meeting["contact_1_email"] = group.email
+    return {k: v for k, v in meeting.items() if v != ""}

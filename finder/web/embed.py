@@ -1,0 +1,102 @@
+"""The finder for partner sites: /embed (in their iframe) and /embed/builder (to make one).
+
+/embed takes the page's search parameters (postcode, radius_km, chapter, theme, commune,
+lat, lon, page); the partner fixes some of them in the URL and hides their controls with
+lock=chapter,theme,... The page keeps the crisis lines, the demo banner and the
+attribution, and links to the full site with the same search.
+
+Framing: see framing.py (EMBED_FRAME_ANCESTORS for /embed, 'self' for the builder).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from markupsafe import escape
+
+from ..db import get_geography, get_store
+from ..models import CHAPTERS
+from . import framing, security
+from .pages import render_finder
+from .params import RADIUS_CHOICES, BadParameter
+
+bp = Blueprint("embed", __name__)
+
+LOCKABLE = ("postcode", "radius_km", "chapter", "theme", "commune")
+LOCK_LABELS = {"postcode": "le lieu", "radius_km": "la distance", "chapter": "le sujet",
+               "theme": "le thème", "commune": "la commune"}
+PRESETS = ("postcode", "radius_km", "chapter", "theme", "commune")
+DEFAULT_HEIGHT = 600
+
+
+FRAME_TITLE = "Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)"
+
+
+def iframe_snippet(embed_url: str, height: int = DEFAULT_HEIGHT) -> str:
+    """The HTML a partner pastes (static/js/embed-builder.js writes the same)."""
+    return (f'<iframe src="{escape(embed_url)}" title="{escape(FRAME_TITLE)}" '
+            f'width="100%" height="{int(height)}" loading="lazy" allow="geolocation" '
+            f'style="border:0;max-width:100%"></iframe>')
+
+
+def script_snippet(resize_url: str) -> str:
+    return f'<script src="{escape(resize_url)}" async></script>'
+
+
+def parse_lock(raw: str) -> tuple[str, ...]:
+    """'chapter,theme' → ('chapter', 'theme') in a stable order; unknown names: 400."""
+    names = [n.strip() for n in (raw or "").replace(" ", ",").split(",") if n.strip()]
+    unknown = [n for n in names if n not in LOCKABLE]
+    if unknown or len(raw or "") > 200:
+        raise BadParameter("lock", "Paramètre « lock » non valide : valeurs permises "
+                           + ", ".join(LOCKABLE) + ", séparées par des virgules.")
+    return tuple(n for n in LOCKABLE if n in names)
+
+
+@bp.before_request
+def _framing() -> None:
+    security.set_frame_ancestors(framing.frame_ancestors(current_app, request))
+
+
+@bp.get("/embed")
+def embed():
+    lock = parse_lock(request.args.get("lock", ""))
+    link_args = {"lock": ",".join(lock)} if lock else {}
+    return render_finder("embed.html", embed=True, locked=frozenset(lock),
+                         link_args=link_args, full_site_url=_full_site_url())
+
+
+def _full_site_url() -> str:
+    """The same search on the full site (absolute: the link leaves the iframe)."""
+    keep = ("postcode", "radius_km", "chapter", "theme", "commune", "lat", "lon", "page")
+    args = {k: v for k in keep if (v := request.args.get(k, "").strip())}
+    return url_for("pages.index", _external=True, **args)
+
+
+@bp.get("/embed/builder")
+def builder():
+    """Choose presets, see the embed, copy the snippet. Works without JavaScript (the form
+    reloads this page); static/js/embed-builder.js updates preview and snippet live."""
+    geography, store = get_geography(), get_store()
+    args = request.args
+    presets = {k: (args.get(k) or "").strip()[:100] for k in PRESETS}
+    lock = parse_lock(",".join(args.getlist("lock")))
+    height = args.get("height", "").strip()
+    height = int(height) if height.isdigit() and 200 <= int(height) <= 3000 else DEFAULT_HEIGHT
+    query = {k: v for k, v in presets.items() if v and not (k == "radius_km" and v == "20")}
+    if lock:
+        query["lock"] = ",".join(lock)
+    embed_url = url_for("embed.embed", _external=True, **query)
+    # Unversioned (no ?v=): partners paste it once, it must keep working after updates.
+    resize_url = url_for("static", filename="js/embed-resize.js", _external=True).split("?")[0]
+    return render_template(
+        "embed_builder.html",
+        presets=presets, lock=lock, lockable=[(k, LOCK_LABELS[k]) for k in LOCKABLE],
+        height=height, embed_url=embed_url,
+        embed_base=url_for("embed.embed", _external=True),
+        iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,
+        script_snippet=script_snippet(resize_url),
+        chapters=[(slug, title) for slug, title, _ in CHAPTERS],
+        themes=store.themes(), radius_choices=RADIUS_CHOICES,
+        communes=geography.communes_by_province(),
+        frame_ancestors=framing.configured_ancestors(
+            str(current_app.config.get("EMBED_FRAME_ANCESTORS", "*"))),
+    )
