@@ -1,34 +1,82 @@
-"""Per-app resources: the geography (once per process) and a store per request."""
+"""Per-app resources: the geography (once per process) and the inventory store.
+
+Requests read the inventory through a per-thread in-memory snapshot (finder/snapshot.py):
+a corrupted or replaced file never reaches visitors. Commands (import, export...) get
+their own read-write Store per app context, as before.
+"""
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 
-from .geography import Geography, load_geography
-from .store import Store
+from .geography import Geography, GeographyError, load_geography
+from .snapshot import SnapshotReader
+from .store import Store, StoreError
+
+
+class StartupError(SystemExit):
+    """The app cannot start: a clear message, no traceback (a SystemExit is printed as is).
+
+    Raised by create_app() for an unusable FINDER_DATABASE or FINDER_GEO_DIR, so `flask run`,
+    `flask <command>` and gunicorn (preload_app) all stop with one readable paragraph.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def get_geography() -> Geography:
     return load_geography(current_app.config["GEO_DIR"])
 
 
+def get_reader() -> SnapshotReader:
+    return current_app.extensions["finder_snapshots"]
+
+
 def get_store() -> Store:
     if "store" not in g:
-        g.store = Store(current_app.config["DATABASE"])
+        if has_request_context() and current_app.config.get("SNAPSHOT_READS", True):
+            g.store = get_reader().store()
+            g.store_is_snapshot = True
+        else:
+            g.store = Store(current_app.config["DATABASE"])
     return g.store
 
 
 def close_store(exc: BaseException | None = None) -> None:
     store = g.pop("store", None)
-    if store is not None:
+    if store is not None and not g.pop("store_is_snapshot", False):
         store.close()
+
+
+def startup_message(exc: Exception, setting: str) -> str:
+    return (f"Démarrage impossible : {exc}\n"
+            f"Cannot start: check the {setting} setting (environment variable or "
+            f"instance/config.py).")
 
 
 def init_app(app: Flask) -> None:
     # Load the reference geography now: a wrong FINDER_GEO_DIR fails at start-up, clearly.
-    load_geography(app.config["GEO_DIR"])
-    store = Store(app.config["DATABASE"])
     try:
-        store.migrate()
-    finally:
-        store.close()
+        load_geography(app.config["GEO_DIR"])
+    except GeographyError as exc:
+        raise StartupError(startup_message(exc, "FINDER_GEO_DIR")) from None
+    try:
+        store = Store(app.config["DATABASE"])
+        try:
+            store.migrate()
+            store.check()
+        finally:
+            store.close()
+    except StoreError as exc:
+        raise StartupError(startup_message(
+            f"{str(exc).rstrip('.')}. Réglez FINDER_DATABASE sur un fichier sain, ou "
+            f"réimportez l'inventaire dans un nouveau fichier.", "FINDER_DATABASE")) from None
+    app.extensions["finder_snapshots"] = SnapshotReader(
+        app.config["DATABASE"],
+        max_age=app.config.get("SNAPSHOT_MAX_AGE", 0 if app.testing else 30),
+        check_every=app.config.get("SNAPSHOT_CHECK_SECONDS", 0 if app.testing else 60))
     app.teardown_appcontext(close_store)

@@ -4,7 +4,7 @@ Searching by distance is the hot path. Reading thousands of rows from SQLite for
 search costs milliseconds; keeping the points (a few MB at 100,000 places) in NumPy
 arrays sorted by latitude lets a search cut the bounding box with two binary searches
 and measure the remaining candidates in one vectorised expression. The index is
-rebuilt when the store's inventory_version changes, i.e. after an import.
+rebuilt when the store's inventory token changes, i.e. after an import.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .store import Store
 
 @dataclass
 class PlaceIndex:
-    version: int
+    version: tuple           # Store.inventory_token() it was built from
     place_id: np.ndarray     # int64, sorted by lat
     group_id: np.ndarray     # int64
     lat: np.ndarray          # float64, ascending
@@ -30,7 +30,7 @@ class PlaceIndex:
     commune: np.ndarray      # NIS as int32
 
     @classmethod
-    def build(cls, store: Store, version: int) -> "PlaceIndex":
+    def build(cls, store: Store, version: tuple) -> "PlaceIndex":
         rows = store.place_points()
         chapters = {slug: i for i, slug in enumerate(CHAPTER_SLUGS)}
         n = len(rows)
@@ -77,8 +77,8 @@ _indexes: dict[str, PlaceIndex] = {}
 
 def index_for(store: Store) -> PlaceIndex:
     """The index of this store's current inventory (rebuilt after an import)."""
-    version = store.inventory_version()
-    key = str(store.path)
+    version = store.inventory_token()
+    key = version[0]
     current = _indexes.get(key)
     if current is not None and current.version == version:
         return current

@@ -84,9 +84,9 @@ def _within(store: Store, filters: dict, metric: LocalMetric,
 def _exact_page(store: Store, ranked: list[tuple[int, int, float]], metric: LocalMetric,
                 start: int, end: Optional[int]) -> list[Result]:
     """Results start..end in exact geodesic order, with exact distances."""
-    if not ranked or start >= len(ranked):
-        return []
     end = len(ranked) if end is None else min(end, len(ranked))
+    if start >= end:
+        return []
     approx = [d for _, _, d in ranked]
     margin = lambda d: d * APPROX_REL_ERROR * 2 + 1e-6  # noqa: E731
     lo = bisect.bisect_left(approx, approx[start] - margin(approx[start]))

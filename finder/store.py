@@ -173,6 +173,14 @@ class Store:
         """Bumped by every import that changes something: a cache key for readers."""
         return int(self.get_meta("inventory_version", "0"))
 
+    def inventory_token(self) -> tuple:
+        """What identifies the inventory this store reads: changes with every import,
+        and with a file replaced by another one. Snapshots compute it once (cache_token)."""
+        token = getattr(self, "cache_token", None)
+        if token is not None:
+            return token
+        return (str(self.path), self.inventory_version(), self.get_meta("imported_at", ""))
+
     # -- writing the inventory ----------------------------------------------------
     def group_hashes(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT slug, content_hash FROM groups")}
@@ -366,10 +374,12 @@ class Store:
         return [groups[i] for i in ids]
 
     def map_points(self, place_ids: Optional[Iterable[int]] = None) -> list[tuple]:
-        """(place_id, chapter, lat, lon, precision, show_exact, commune_nis) of these places
-        (all places when None), in the order given: what a map marker needs."""
+        """(place_id, chapter, lat, lon, precision, show_exact, commune_nis, public_lat,
+        public_lon) of these places (all places when None), in the order given: what a
+        map marker needs (through serialize.public_place)."""
         sql = ("SELECT p.id, g.chapter, p.lat, p.lon, p.precision, p.show_exact,"
-               " p.commune_nis FROM places p JOIN groups g ON g.id = p.group_id")
+               " p.commune_nis, p.public_lat, p.public_lon"
+               " FROM places p JOIN groups g ON g.id = p.group_id")
         if place_ids is None:
             return self._plain_rows(sql, ())
         ids = list(place_ids)

@@ -1,8 +1,16 @@
-"""Views: pages, embed and API. They call search; they never build SQL."""
+"""Views: pages, map data, embed and API. They call search; they never build SQL."""
 from __future__ import annotations
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from . import api, assets, embed, mapdata, pages, security
+
+    security.init_app(app)
+    assets.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(mapdata.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(api.bp)
+    from . import health, pagecache; app.register_blueprint(health.bp); pagecache.init_app(app)  # noqa: E702,E501

@@ -1,0 +1,104 @@
+"""/healthz: is this process able to answer searches? JSON for load balancers and people.
+
+200 {"status": "ok", "database": {counts, version, imported_at}, "geography": {...}}
+    when the reference geography is loaded and an inventory with at least one group is
+    being served.
+200 {"status": "degraded", ..., "database": {..., "problem": "…"}} when the running app
+    still serves its last good inventory but the file on disk has become unusable
+    (replaced by a corrupted one, deleted): visitors are fine, someone must look. Not a
+    503 on purpose: a health check that fails makes an orchestrator restart the process,
+    and a restart would then refuse to start on the bad file and drop the good copy.
+503 {"status": "unavailable", "problem": "…"} when there is nothing to serve: geography
+    missing, no readable inventory, or an empty one (nothing imported yet).
+
+Never cached, never rate-limited, and it says nothing about visitors.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from ..db import get_geography, get_reader, get_store
+from ..geography import GeographyError
+from ..searchcache import get_cache
+from ..store import StoreError
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
+UNAVAILABLE_TITLE = "Répertoire momentanément indisponible"
+UNAVAILABLE_MESSAGE = ("Le répertoire ne peut pas être consulté pour le moment. Réessayez "
+                       "dans quelques minutes.")
+
+
+@bp.app_errorhandler(StoreError)
+def unavailable(exc: StoreError):
+    """No readable inventory at all (never the case once one was read: see snapshot.py)."""
+    log.error("inventory unavailable: %s", exc)
+    headers = {"Retry-After": "60", "Cache-Control": "no-store"}
+    if request.path.startswith(("/api/", "/carte/")) or request.path.endswith(".json"):
+        return ({"error": {"code": "unavailable", "message": UNAVAILABLE_MESSAGE}}, 503,
+                headers)
+    try:
+        body = render_template("error.html", status=503, title=UNAVAILABLE_TITLE,
+                               message=UNAVAILABLE_MESSAGE)
+    except Exception:                    # the error page itself needs nothing more
+        body = (f'<!doctype html><html lang="fr"><meta charset="utf-8">'
+                f"<title>{UNAVAILABLE_TITLE}</title><h1>{UNAVAILABLE_TITLE}</h1>"
+                f"<p>{UNAVAILABLE_MESSAGE}</p>")
+    return body, 503, headers
+
+
+def _geography() -> dict:
+    geo = get_geography()
+    return {"communes": len(geo.communes), "postcodes": len(geo.postcodes),
+            "localities": len(geo.localities)}
+
+
+def _database() -> dict:
+    store = get_store()
+    counts = store.counts()
+    return {
+        "groups": counts["groups"], "places": counts["places"],
+        "services_without_place": counts.get("everywhere", 0),
+        "demo": store.is_demo(),
+        "inventory_version": store.inventory_version(),
+        "imported_at": store.get_meta("imported_at", ""),
+    }
+
+
+@bp.route("/healthz")
+def healthz():
+    body: dict = {"status": "ok"}
+    problems = []
+    try:
+        body["geography"] = _geography()
+    except GeographyError as exc:
+        problems.append(str(exc))
+    try:
+        body["database"] = _database()
+        if not body["database"]["groups"]:
+            problems.append("Inventaire vide : importez un inventaire "
+                            "(flask --app finder import <fichier>).")
+    except StoreError as exc:
+        problems.append(str(exc))
+    cache = get_cache()
+    if cache is not None:
+        body["search_cache"] = cache.stats()
+    pages = current_app.extensions.get("finder_page_cache")
+    if pages is not None:
+        body["page_cache"] = pages.stats()
+    if problems:
+        body["status"] = "unavailable"
+        body["problem"] = " ".join(problems)
+        status = 503
+    else:
+        status = 200
+        disk_problem = get_reader().problem
+        if disk_problem:
+            body["status"] = "degraded"
+            body["database"]["problem"] = disk_problem
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,59 @@
+"""Production server settings: `gunicorn --config gunicorn.conf.py "finder:create_app()"`.
+
+Environment:
+  FINDER_BIND      address to listen on (default 127.0.0.1:8000; put a reverse proxy in
+                   front for TLS, and set FINDER_PROXY_COUNT=1 for the app to see visitors'
+                   addresses)
+  FINDER_WORKERS   processes (default: CPU cores + 1, i.e. 3 on 2 cores). Searches are
+                   CPU-bound Python, so processes beyond the cores add no throughput, and
+                   each process warms its own caches: measured with bench/load.py on 2
+                   cores, 3 workers served more searches/s than 5 with caches on, and
+                   the same within noise with caches off
+  FINDER_THREADS   threads per process (default 2: one thread computes while the other
+                   sends or receives; more threads add no CPU under the GIL)
+  FINDER_TIMEOUT   seconds before a stuck worker is restarted (default 30)
+Every FINDER_* setting of the app itself (FINDER_DATABASE, FINDER_GEO_DIR, ...) is read by
+create_app() as usual.
+
+The app is loaded once in the master before forking (preload_app): a wrong FINDER_DATABASE
+or FINDER_GEO_DIR stops gunicorn at once with one readable message instead of workers
+crashing in a loop, and the reference geography is shared between workers (copy-on-write).
+No gunicorn access log: its format carries the visitor's address and the full URL with the
+postcode searched; the app writes its own one-line JSON log per request (without either).
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name} doit être un nombre entier (reçu « {value} »).") from None
+    if number < 1:
+        raise SystemExit(f"{name} doit être au moins 1 (reçu {number}).")
+    return number
+
+
+bind = os.environ.get("FINDER_BIND", "127.0.0.1:8000").split()
+workers = _int("FINDER_WORKERS", multiprocessing.cpu_count() + 1)
+threads = _int("FINDER_THREADS", 2)
+worker_class = "gthread"
+timeout = _int("FINDER_TIMEOUT", 30)
+graceful_timeout = 20
+keepalive = 5
+preload_app = True
+# Recycle workers now and then (bounded memory over months), not all at once.
+max_requests = 20000
+max_requests_jitter = 2000
+
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("FINDER_LOG_LEVEL", "info")
+proc_name = "entraide-finder"
+# Request bodies are never needed (the site only reads): keep limits tight.
+limit_request_line = 4094
+limit_request_fields = 50
