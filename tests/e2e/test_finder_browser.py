@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.conftest import group_row, write_inventory
@@ -39,9 +40,17 @@ def open_a_place_popup(page):
         page.wait_for_timeout(600)          # cluster zoom animation
     markers = page.locator(PLACE_MARKERS)
     assert markers.count(), "no single place marker after zooming into clusters"
-    markers.first.click()
     popup = page.locator(".leaflet-popup")
-    popup.wait_for(state="visible")
+    # A click that lands while the map is still fitting its view can be swallowed by the
+    # animation: a person would simply tap again, and so does the test (three times at most).
+    for attempt in range(3):
+        markers.first.click()
+        try:
+            popup.wait_for(state="visible", timeout=4000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     return popup
 
 
