@@ -12,13 +12,12 @@ as read-only: the lists are copied on the way out, the Groups and Places are sha
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
-from typing import Hashable, Optional
+from typing import Optional
 
 from flask import current_app, g, has_app_context, has_request_context
 
+from .lru import LRU
 from .models import Query, SearchOutcome
 from .search import search
 from .store import Store
@@ -26,40 +25,15 @@ from .store import Store
 DEFAULT_SIZE = 256
 
 
-class SearchCache:
+class SearchCache(LRU):
+    """An LRU of SearchOutcomes bounded by entries; size 0 keeps nothing."""
+
     def __init__(self, size: int = DEFAULT_SIZE):
-        self.size = max(0, int(size))
-        self._entries: "OrderedDict[Hashable, SearchOutcome]" = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: Hashable) -> Optional[SearchOutcome]:
-        with self._lock:
-            outcome = self._entries.get(key)
-            if outcome is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return outcome
-
-    def put(self, key: Hashable, outcome: SearchOutcome) -> None:
-        if not self.size:
-            return
-        with self._lock:
-            self._entries[key] = outcome
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        super().__init__(max_entries=size)
+        self.size = self.max_entries
 
     def stats(self) -> dict:
-        return {"entries": len(self._entries), "size": self.size,
-                "hits": self.hits, "misses": self.misses}
+        return {**super().stats(), "size": self.size}
 
 
 def inventory_token(store: Store) -> tuple:

@@ -25,15 +25,14 @@ import hashlib
 import json
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import replace
-from typing import Optional
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.routing import BuildError
 
 from ..db import get_geography, get_store
+from ..lru import LRU
 from ..mapcontent import MIXED, chapter_index, is_approximate, place_details, position_key
 from ..models import Place, Result
 from ..search import search
@@ -49,44 +48,10 @@ MAX_DETAIL_IDS = 100
 _IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,%d}$" % (MAX_DETAIL_IDS - 1))
 
 
-class PayloadCache:
-    """A small thread-safe LRU of encoded responses, bounded by entries and by markers."""
-
-    def __init__(self, entries: int = CACHE_ENTRIES, weight: int = CACHE_PLACES):
-        self.entries, self.max_weight = entries, weight
-        self._data: "OrderedDict[str, tuple[bytes, int]]" = OrderedDict()
-        self._weight = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key: str) -> Optional[bytes]:
-        with self._lock:
-            found = self._data.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._data.move_to_end(key)
-            self.hits += 1
-            return found[0]
-
-    def put(self, key: str, body: bytes, weight: int) -> None:
-        with self._lock:
-            if key in self._data:
-                self._weight -= self._data.pop(key)[1]
-            self._data[key] = (body, weight)
-            self._weight += weight
-            while self._data and (len(self._data) > self.entries
-                                  or self._weight > self.max_weight):
-                self._weight -= self._data.popitem(last=False)[1][1]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self._weight = 0
-
-
-def payload_cache() -> PayloadCache:
-    return current_app.extensions.setdefault("finder_mapdata_cache", PayloadCache())
+def payload_cache() -> LRU:
+    """Encoded responses, bounded by entries and by markers (all entries together)."""
+    return current_app.extensions.setdefault(
+        "finder_mapdata_cache", LRU(max_entries=CACHE_ENTRIES, max_weight=CACHE_PLACES))
 
 
 def _error(status: int, code: str, message: str, parameter: str = "") -> Response:

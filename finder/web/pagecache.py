@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import threading
-from collections import OrderedDict
 from functools import wraps
 from typing import Optional
 
 from flask import Flask, current_app, g, request
 
 from ..db import get_store
+from ..lru import LRU
 from ..searchcache import inventory_token
 from .security import csp_nonce
 
@@ -37,42 +36,22 @@ DEFAULT_BYTES = 32 * 1024 * 1024
 _PLACEHOLDER = "nonce-" + secrets.token_hex(16)     # never sent: replaced in every response
 
 
-class PageCache:
-    def __init__(self, budget: int = DEFAULT_BYTES):
-        self.budget = max(0, int(budget))
-        self._entries: "OrderedDict[tuple, tuple[str, Optional[int], int]]" = OrderedDict()
-        self._lock = threading.Lock()
-        self.used = 0
-        self.hits = 0
-        self.misses = 0
+class PageCache(LRU):
+    """An LRU of (body, result count) bounded by bytes; a body over a quarter of the
+    budget is not kept (one page must not push out many)."""
 
-    def get(self, key: tuple) -> Optional[tuple[str, Optional[int], int]]:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return entry
+    def __init__(self, budget: int = DEFAULT_BYTES):
+        super().__init__(max_weight=budget)
+        self.budget = self.max_weight
 
     def put(self, key: tuple, body: str, results: Optional[int]) -> None:
         size = len(body) * (1 if body.isascii() else 2) + 200
-        if size > self.budget // 4:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.used -= old[2]
-            self._entries[key] = (body, results, size)
-            self.used += size
-            while self.used > self.budget and self._entries:
-                _, (_, _, dropped) = self._entries.popitem(last=False)
-                self.used -= dropped
+        if size <= self.budget // 4:
+            super().put(key, (body, results), size)
 
     def stats(self) -> dict:
-        return {"entries": len(self._entries), "bytes": self.used, "budget": self.budget,
-                "hits": self.hits, "misses": self.misses}
+        stats = super().stats()
+        return {**stats, "bytes": stats["weight"], "budget": self.budget}
 
 
 def get_page_cache() -> Optional[PageCache]:
@@ -93,7 +72,7 @@ def cached_view(endpoint: str, view):
         key = _key(endpoint)
         entry = cache.get(key)
         if entry is not None:
-            body, results, _ = entry
+            body, results = entry
             if results is not None:
                 g.result_count = results
             g.search_cache = "page"
