@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter, OrderedDict
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -301,14 +301,20 @@ class Geography:
         return self._gazetteer.commune_suggestions(prefix, limit)
 
     def communes_by_province(self) -> "OrderedDict[str, list[Commune]]":
-        """Province label → communes sorted by name; Brussels as 'Bruxelles-Capitale'."""
+        """Province label → communes sorted by name; Brussels as 'Bruxelles-Capitale'.
+
+        Sorted once per geography; every call gets its own dict and lists.
+        """
+        return OrderedDict((label, list(communes))
+                           for label, communes in self._communes_by_province)
+
+    @cached_property
+    def _communes_by_province(self) -> tuple[tuple[str, tuple[Commune, ...]], ...]:
         groups: dict[str, list[Commune]] = {}
         for commune in self.communes.values():
             groups.setdefault(commune.province or BRUSSELS_LABEL, []).append(commune)
-        ordered = OrderedDict()
-        for label in sorted(groups, key=_province_sort_key):
-            ordered[label] = sorted(groups[label], key=lambda c: fold(c.name_fr))
-        return ordered
+        return tuple((label, tuple(sorted(groups[label], key=lambda c: fold(c.name_fr))))
+                     for label in sorted(groups, key=_province_sort_key))
 
     def resolve(self, text: str) -> Resolved:
         """Postcode, locality or commune typed by a person → a place, or why not."""

@@ -249,6 +249,16 @@ class Store:
             args = (chapter,)
         return [r[0] for r in self.db.execute(sql + " ORDER BY t.name", args)]
 
+    def themes_by_chapter(self) -> dict[str, list[str]]:
+        """Chapter slug → `themes(slug)`, in one query (chapters without themes left out)."""
+        out: dict[str, list[str]] = {}
+        for chapter, name in self.db.execute(
+                "SELECT DISTINCT g.chapter, t.name FROM themes t"
+                " JOIN group_themes gt ON gt.theme_id = t.id JOIN groups g ON g.id = gt.group_id"
+                " ORDER BY t.name, g.chapter"):
+            out.setdefault(chapter, []).append(name)
+        return out
+
     def counts(self) -> dict:
         row = self.db.execute(
             "SELECT (SELECT count(*) FROM groups) AS groups,"

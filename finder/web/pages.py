@@ -20,6 +20,7 @@ from ..searchcache import cached_search
 from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search
 from .render import (CRISIS_LINES, group_view, mailto_href, plural, result_view, tel_href,
                      url_host)
+from .searchform import form_choices
 
 bp = Blueprint("pages", __name__)
 
@@ -98,7 +99,7 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         origin_label=_origin_label(req), origin_note=_origin_note(req),
         notices=_notices(req, page_url), wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
         filters=_filters(req),
-        form=_form_choices(store, geography, req),
+        form=form_choices(store, geography, req),
         form_action=url_for(endpoint, **view_args),
         reset_url=url_for(endpoint, **view_args, **link_args,
                           **{k: v for k, v in req.as_args().items() if k in locked}),
@@ -207,21 +208,6 @@ def _filters(req: SearchRequest) -> list[tuple[str, str]]:
     if req.commune is not None:
         out.append(("Commune", req.commune.name_fr))
     return out
-
-
-def _form_choices(store, geography, req: SearchRequest) -> dict:
-    themes = {slug: store.themes(slug) for slug, _, _ in CHAPTERS}
-    known = {t for ts in themes.values() for t in ts}
-    return {
-        "radius_choices": RADIUS_CHOICES,
-        "chapters": [(slug, title) for slug, title, _ in CHAPTERS],
-        "themes": [(title, themes[slug]) for slug, title, _ in CHAPTERS if themes[slug]],
-        "unknown_theme": req.theme if req.theme and req.theme not in known else "",
-        "communes_by_province": geography.communes_by_province(),
-        "more_open": bool(req.commune_text or req.theme
-                          or (req.origin_problem is not None
-                              and req.origin_problem.status == "outside")),
-    }
 
 
 # ----- a group's page ----------------------------------------------------------------
