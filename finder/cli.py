@@ -86,7 +86,7 @@ def export_command(fmt: str, output: Path | None) -> None:
         if fmt == "csv":
             write_csv(groups, out)
         else:
-            json.dump(geojson_inventory(groups, public=False), out, ensure_ascii=False, indent=1)
+            json.dump(geojson_inventory(groups), out, ensure_ascii=False, indent=1)
             out.write("\n")
     finally:
         if output:

@@ -1,27 +1,27 @@
 """Exports of the inventory that are not the import format: GeoJSON."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
-from .models import Group
-from .serialize import group_dict, place_dict, public_place
+from .models import Group, Place
+from .serialize import group_dict, place_dict
 
 
-def geojson_inventory(groups: Iterable[Group], *, public: bool = True, geography=None) -> dict:
+def geojson_inventory(groups: Iterable[Group], *,
+                      describe: Callable[[Group], dict] = group_dict,
+                      place_view: Callable[[Place], Place] = lambda place: place) -> dict:
     """One Feature per meeting place; services without a place have no geometry.
 
-    public=True reduces places that must not be shown exactly to their commune
-    (needs the geography); the maintainer's export (public=False) keeps everything.
+    By default everything, as the maintainer's export needs it. Public outputs pass
+    `place_view` (serialize.public_place) and their own `describe`.
     """
     features = []
     for group in groups:
-        props = group_dict(group)
+        props = describe(group)
         if not group.places:
             features.append({"type": "Feature", "geometry": None,
                              "properties": {"group": props, "place": None}})
-        for place in group.places:
-            if public:
-                place = public_place(place, geography)
+        for place in map(place_view, group.places):
             features.append({
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},

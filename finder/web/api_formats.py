@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Optional
 from ..inventory_file import COLUMNS, group_rows
 from ..models import Group, Place, Result
 from ..geodesy import geodesic_km
+from ..exporter import geojson_inventory
 from ..serialize import group_dict, place_dict, public_place
 from .render import safe_url
 
@@ -88,19 +89,9 @@ def results_geojson(results: list[dict], **members) -> dict:
 
 def groups_geojson(groups: Iterable[Group], geography) -> dict:
     """The public inventory as GeoJSON: one Feature per place (public position), and one
-    without geometry per service that has no place (as exporter.geojson_inventory)."""
-    features = []
-    for group in groups:
-        props = public_group_dict(group)
-        if not group.places:
-            features.append({"type": "Feature", "geometry": None,
-                             "properties": {"group": props, "place": None}})
-        for place in group.places:
-            place = public_place(place, geography)
-            features.append({"type": "Feature",
-                             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-                             "properties": {"group": props, "place": place_dict(place)}})
-    return {"type": "FeatureCollection", "features": features}
+    without geometry per service that has no place."""
+    return geojson_inventory(groups, describe=public_group_dict,
+                             place_view=lambda place: public_place(place, geography))
 
 
 # -- CSV ------------------------------------------------------------------------------------
