@@ -33,6 +33,7 @@ at start-up by assets.init_app, sets the fingerprinted ones. Folium's own CDN li
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -43,12 +44,14 @@ from html import escape
 from typing import Callable, Optional, Sequence
 
 import folium
+import xyzservices
 from branca.element import CssLink, JavascriptLink, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
 from .mapcontent import (approximate_note, chapter_index, is_approximate, of_name,
                          place_details, position_key, script_json)
+from .lru import LRU
 from .models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group
 from .serialize import public_place
 
@@ -132,9 +135,9 @@ class _FitView(MacroElement):
 
 # ----- assets ----------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_cache: "OrderedDict[str, MapParts]" = OrderedDict()
-_stats = {"hits": 0, "misses": 0, "assets": 0}
+_lock = threading.Lock()             # guards the asset lists
+_cache = LRU(max_entries=CACHE_SIZE)
+_stats = {"assets": 0}
 
 
 def configure_assets(js: Sequence[tuple[str, str]], css: Sequence[tuple[str, str]]) -> None:
@@ -166,30 +169,22 @@ def _require_own(url: str) -> None:
 
 def cache_info() -> dict:
     """{"hits", "misses", "size"} of the map cache (for tests and benchmarks)."""
-    with _lock:
-        return {"hits": _stats["hits"], "misses": _stats["misses"], "size": len(_cache)}
+    stats = _cache.stats()
+    return {"hits": stats["hits"], "misses": stats["misses"], "size": stats["entries"]}
 
 
 def cache_clear() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def _cached(key_parts: list, build: Callable[[str], MapParts]) -> MapParts:
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True, default=str)
                          .encode()).hexdigest()
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            _stats["hits"] += 1
-            return found
-        _stats["misses"] += 1
+    found = _cache.get(key)
+    if found is not None:
+        return found
     parts = build(key)
-    with _lock:
-        _cache[key] = parts
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    _cache.put(key, parts)
     return parts
 
 
@@ -214,9 +209,17 @@ def _new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
     m._id = key[:12]
     m.label = label
     m.height_css = height
-    folium.TileLayer(tiles=tiles["url"], attr=tiles["attribution"], max_zoom=max_zoom,
-                     max_native_zoom=max_zoom, subdomains="abc").add_to(m)
+    folium.TileLayer(tiles=_tile_provider(tiles["url"], tiles["attribution"]),
+                     max_zoom=max_zoom, max_native_zoom=max_zoom, subdomains="abc").add_to(m)
     return m
+
+
+@functools.lru_cache(maxsize=8)
+def _tile_provider(url: str, attribution: str) -> xyzservices.TileProvider:
+    """Our tile server as a provider: given a plain URL, folium.TileLayer searches
+    xyzservices' whole catalogue for a name first (~9 ms for every new map)."""
+    return xyzservices.TileProvider(name="finder", url=url, attribution=attribution,
+                                    html_attribution=attribution)
 
 
 def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
