@@ -64,6 +64,7 @@ GEO_ATTRIBUTION = ("Communes\u00a0: Statbel (CC BY 4.0) · Codes postaux\u00a0: 
 WALLONIA_BRUSSELS = ((49.49, 2.84), (50.92, 6.41))
 MAX_FIT_ZOOM = 14          # never zoom closer than this to fit results: a neighbourhood
 GROUP_MAP_ZOOM = 14
+APPROX_MAP_ZOOM = 11            # a group known only by its commune or locality
 CACHE_SIZE = 256
 
 DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
@@ -405,15 +406,17 @@ def _build_group_map(key, group, data, tiles, height) -> MapParts:
     if data["approx"]:
         legend.append(("fm-key--approx", "Emplacement approximatif (centre de la commune "
                                     "ou de la localité)"))
+    # Zooming to street level on a commune's centre would suggest a precision we lack.
+    zoom = GROUP_MAP_ZOOM if data["approx"] < len(group.places) else APPROX_MAP_ZOOM
     if data["markers"]:
         lats = [r[0] for r in data["markers"]]
         lons = [r[1] for r in data["markers"]]
         bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
-        _FitView(bounds, max_zoom=GROUP_MAP_ZOOM, padding=30).add_to(m)
+        _FitView(bounds, max_zoom=zoom, padding=30).add_to(m)
     else:
-        _FitView(WALLONIA_BRUSSELS, max_zoom=GROUP_MAP_ZOOM).add_to(m)
+        _FitView(WALLONIA_BRUSSELS, max_zoom=zoom).add_to(m)
     _HandToFinderMap({
-        "places": data, "origin": None, "fitZoom": GROUP_MAP_ZOOM, "cluster": False,
+        "places": data, "origin": None, "fitZoom": zoom, "cluster": False,
         "groupLinks": False, "attribution": escape(GEO_ATTRIBUTION),
         "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
     }).add_to(m)

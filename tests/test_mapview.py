@@ -210,3 +210,21 @@ def test_app_serves_the_assets_the_page_asks_for(client):
     # The image Leaflet's stylesheet points to is served too.
     assert client.get("/assets/leaflet/images/marker-icon.png").status_code == 200
     assert client.get("/assets/leaflet/../../__init__.py").status_code == 404
+
+
+def test_group_map_does_not_zoom_to_street_level_on_an_approximate_place(geography):
+    """A group known only by its commune is shown at town scale, not on a street."""
+    from finder.models import Group, Place
+    lat, lon = geography.representative_point("92094")
+    approx = Place(commune_nis="92094", commune_name="Namur", lat=lat, lon=lon,
+                   precision="commune", public_lat=lat, public_lon=lon)
+    exact = Place(street="Rue de Fer 1", postcode="5000", commune_nis="92094",
+                  commune_name="Namur", lat=50.4655, lon=4.8660, precision="exact",
+                  public_lat=50.4655, public_lon=4.8660)
+    tiles = {"url": "/tiles/{z}/{x}/{y}.png", "attribution": "test", "max_zoom": 18}
+    vague = mapview.map_for_group(Group(slug="a", name="A", chapter="maladie", places=[approx]),
+                                  geography, tiles)
+    precise = mapview.map_for_group(Group(slug="b", name="B", chapter="maladie", places=[exact]),
+                                    geography, tiles)
+    assert f'"fitZoom":{mapview.APPROX_MAP_ZOOM},' in vague.script
+    assert f'"fitZoom":{mapview.GROUP_MAP_ZOOM},' in precise.script
