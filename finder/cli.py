@@ -59,6 +59,8 @@ def import_command(path: Path, skip_invalid: bool) -> None:
               "Rien n'a été modifié. Corrigez le fichier, ou relancez avec --skip-invalid "
               "pour importer les lignes valides.", code=1)
         return
+    for remark in report.remarks:
+        click.echo(f"  remarque, {path.name}, {remark}", err=True)
     counts = store.counts()
     precision = ", ".join(f"{n} à la {PRECISION_LABELS.get(k, k)}"
                           for k, n in sorted(report.places_by_precision.items()))

@@ -26,6 +26,7 @@ Progress = Callable[[str, list], object]
 @dataclass
 class ImportReport:
     problems: list[Problem] = field(default_factory=list)
+    remarks: list[Problem] = field(default_factory=list)   # placed, but worth a look
     added: int = 0
     updated: int = 0
     removed: int = 0
@@ -88,6 +89,8 @@ def _locate(pg: ParsedGroup, chain, geography, report: ImportReport) -> Optional
             report.problems.append(Problem(rp.row, "commune", outcome.problem))
             ok = False
         else:
+            if outcome.note:
+                report.remarks.append(Problem(rp.row, "", outcome.note))
             place = outcome.place
             if place.show_exact:
                 place.public_lat, place.public_lon = place.lat, place.lon

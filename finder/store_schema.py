@@ -1,0 +1,70 @@
+"""The inventory database's schema, as the migrations that build it (used by store.py).
+
+PRAGMA user_version holds how many have been applied.
+"""
+from __future__ import annotations
+
+# Each entry brings the schema from version i to i+1. Never edit a released one: append.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE chapters (
+        slug TEXT PRIMARY KEY, title TEXT NOT NULL, colour TEXT NOT NULL,
+        position INTEGER NOT NULL);
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        chapter TEXT NOT NULL REFERENCES chapters(slug),
+        kind TEXT NOT NULL,
+        audience TEXT NOT NULL DEFAULT '[]',
+        services TEXT NOT NULL DEFAULT '[]',
+        cost TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        website TEXT NOT NULL DEFAULT '',
+        source_url TEXT NOT NULL DEFAULT '',
+        source_date TEXT NOT NULL DEFAULT '',
+        checked_on TEXT NOT NULL DEFAULT '',
+        demo INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL DEFAULT '');
+    CREATE INDEX groups_chapter ON groups(chapter);
+    CREATE TABLE themes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE group_themes (
+        group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL REFERENCES themes(id),
+        PRIMARY KEY (group_id, theme_id));
+    CREATE INDEX group_themes_theme ON group_themes(theme_id);
+    CREATE TABLE places (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        street TEXT NOT NULL DEFAULT '',
+        postcode TEXT NOT NULL DEFAULT '',
+        locality TEXT NOT NULL DEFAULT '',
+        commune_nis TEXT NOT NULL,
+        commune_name TEXT NOT NULL,
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        precision TEXT NOT NULL CHECK (precision IN ('exact', 'locality', 'commune')),
+        show_exact INTEGER NOT NULL DEFAULT 1,
+        schedule TEXT NOT NULL DEFAULT '');
+    CREATE INDEX places_group ON places(group_id);
+    CREATE INDEX places_commune ON places(commune_nis);
+    CREATE INDEX places_lat_lon ON places(lat, lon);
+    CREATE TABLE geocode_cache (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, stored_at REAL NOT NULL);
+    """,
+    # 2: the point the public may see (the commune's point when show_exact is off), so
+    # search ranks and measures hidden places by it and never by their private point.
+    # Hidden places of an older import get theirs at the next import; until then search
+    # leaves them out rather than use the private point.
+    """
+    ALTER TABLE places ADD COLUMN public_lat REAL;
+    ALTER TABLE places ADD COLUMN public_lon REAL;
+    UPDATE places SET public_lat = lat, public_lon = lon WHERE show_exact = 1;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
