@@ -14,9 +14,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .db import get_geography, get_store
-from .geocoding import build_geocoder_chain
+from .geocoding import PRECISION_WORDS, build_geocoder_chain
 from .inventory_file import InventoryFileError, write_csv
-from .models import CHAPTER_SLUGS, PRECISION_LABELS, Query
+from .models import CHAPTER_SLUGS, Query
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -62,7 +62,7 @@ def import_command(path: Path, skip_invalid: bool) -> None:
     for remark in report.remarks:
         click.echo(f"  remarque, {path.name}, {remark}", err=True)
     counts = store.counts()
-    precision = ", ".join(f"{n} à la {PRECISION_LABELS.get(k, k)}"
+    precision = ", ".join(f"{n} {PRECISION_WORDS.get(k, k)}"
                           for k, n in sorted(report.places_by_precision.items()))
     click.echo(
         f"Import terminé : {report.added} ajouté(s), {report.updated} mis à jour, "

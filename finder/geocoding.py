@@ -34,11 +34,6 @@ PRECISION_WORDS = {"exact": "à l'adresse", "locality": "au centre de la localit
                    "commune": "au centre de la commune"}
 
 
-def user_agent_for(contact: str = "") -> str:
-    """The User-Agent Nominatim's usage policy asks for: the app and a way to reach us."""
-    return f"{APP_USER_AGENT} (+{contact})" if contact else APP_USER_AGENT
-
-
 class GeocodeCache(Protocol):
     """A persistent key -> JSON-able dict store (finder.store.Store implements it)."""
 

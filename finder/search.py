@@ -32,9 +32,9 @@ def search(store: Store, query: Query) -> SearchOutcome:
     filters = dict(chapter=query.chapter, theme=query.theme, commune_nis=query.commune_nis)
 
     if not query.has_origin:
-        rows = store.place_candidates(by_name=True, **filters)
+        rows = store.places_by_name(**filters)
         chosen = rows[query.offset:_end(query)]
-        page = _hydrate(store, [(pid, gid, None) for pid, gid, _, _ in chosen])
+        page = _hydrate(store, [(pid, gid, None) for pid, gid in chosen])
         return SearchOutcome(query, page, [], everywhere, total=len(rows),
                              place_ids=[r[0] for r in rows])
 

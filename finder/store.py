@@ -228,27 +228,15 @@ class Store:
             args.append(commune_nis)
         return where, args
 
-    def place_candidates(self, *, bbox: Optional[tuple[float, float, float, float]] = None,
-                         chapter: Optional[str] = None, theme: Optional[str] = None,
-                         commune_nis: Optional[str] = None,
-                         by_name: bool = False) -> list[tuple[int, int, float, float]]:
-        """(place_id, group_id, lat, lon) of places matching the filters.
-
-        bbox = (min_lat, min_lon, max_lat, max_lon) is a cheap prefilter on the index.
-        by_name: ordered by commune, then group name (for lists without an origin).
-        """
+    def places_by_name(self, *, chapter: Optional[str] = None, theme: Optional[str] = None,
+                       commune_nis: Optional[str] = None) -> list[tuple[int, int]]:
+        """(place_id, group_id) of places matching the filters, by commune then group name
+        (the list shown when there is no origin to measure from)."""
         where, args = self._filters(chapter, theme, commune_nis)
-        if bbox:
-            where.insert(0, "p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?")
-            args[0:0] = [bbox[0], bbox[2], bbox[1], bbox[3]]
-        sql = "SELECT p.id, p.group_id, p.lat, p.lon FROM places p"
-        if chapter or theme or by_name:
-            sql += " JOIN groups g ON g.id = p.group_id"
+        sql = "SELECT p.id, p.group_id FROM places p JOIN groups g ON g.id = p.group_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        if by_name:
-            sql += " ORDER BY p.commune_name, g.name, p.id"
-        return self._plain_rows(sql, args)
+        return self._plain_rows(sql + " ORDER BY p.commune_name, g.name, p.id", args)
 
     def place_points(self) -> list[tuple[int, int, float, float, str, str]]:
         """(place_id, group_id, public lat, public lon, chapter, commune_nis) of every place.

@@ -38,7 +38,8 @@ def test_summary_counts_places_by_precision(app):
     assert result.exit_code == 0, result.output
     assert "63 ajouté(s), 0 mis à jour, 0 retiré(s), 0 inchangé(s)" in result.output
     assert "service(s) sans lieu" in result.output
-    assert "à la localité" in result.output and "à la commune" in result.output
+    assert "au centre de la localité" in result.output
+    assert "au centre de la commune" in result.output
 
 
 def test_reimporting_the_same_file_changes_nothing(demo_app):

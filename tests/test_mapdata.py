@@ -179,3 +179,9 @@ def test_details_keep_hostile_text_as_plain_data(app, tmp_path):
     [marker] = markers_of(client.get("/carte/lieux.json", query_string=NAMUR_SPOT))
     detail = client.get(f"/carte/lieu/{marker[4]}.json").get_json()
     assert detail["name"] == nasty and detail["schedule"] == nasty   # data, not markup
+
+
+def test_a_place_id_too_large_for_the_database_is_not_found_not_a_crash(client):
+    response = client.get("/carte/lieu/99999999999999999999999.json")
+    assert response.status_code == 404
+    assert response.is_json and "error" in response.get_json()

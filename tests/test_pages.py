@@ -169,6 +169,16 @@ def test_nothing_within_radius_says_so_and_shows_the_nearest(client):
     assert "Chercher à moins de 20 km" in text
 
 
+def test_no_wider_search_is_offered_when_even_100_km_would_find_nothing(client):
+    """From Arlon, the nearest "suites de traitements" group is further than 100 km:
+    no button may promise a search that comes back empty again."""
+    html = get(client, "/?postcode=6700&chapter=suites-de-traitements&radius_km=5")
+    nearest = distances(html)
+    assert nearest and nearest[0] > 100
+    assert not Page(html).with_class("button-link", "a")
+    assert "Chercher à moins de" not in text_of(html)
+
+
 def test_unknown_postcode_gives_suggestions_that_redo_the_search(client):
     html = get(client, "/?postcode=1234&chapter=maladie")
     text = text_of(html)

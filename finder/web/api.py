@@ -220,18 +220,16 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
     return notices
 
 
-def _run_search() -> tuple[SearchRequest, int, object, Optional[tuple[float, float]]]:
+def _run_search() -> tuple[SearchRequest, int, object]:
     req, limit = _search_request()
-    outcome = cached_search(get_store(), req.query)
-    origin = (req.origin.lat, req.origin.lon) if req.origin is not None else None
-    return req, limit, outcome, origin
+    return req, limit, cached_search(get_store(), req.query)
 
 
 # -- search -------------------------------------------------------------------------------------
 
 @bp.get("/v1/search")
 def search_json():
-    req, limit, outcome, origin = _run_search()
+    req, limit, outcome = _run_search()
     geography, store = get_geography(), get_store()
     demo = store.is_demo()
     return json_response({
@@ -241,8 +239,8 @@ def search_json():
         "page": req.page,
         "limit": limit,
         "demo": demo,
-        "results": public_results(outcome.results, geography, origin),
-        "nearest_outside_radius": public_results(outcome.nearest_outside, geography, origin),
+        "results": public_results(outcome.results, geography),
+        "nearest_outside_radius": public_results(outcome.nearest_outside, geography),
         "everywhere": [dict(group_with_places(g, geography)) for g in outcome.everywhere],
         "notices": _notices(req, outcome, demo),
     })
@@ -250,9 +248,9 @@ def search_json():
 
 @bp.get("/v1/search.geojson")
 def search_geojson():
-    req, limit, outcome, origin = _run_search()
+    req, limit, outcome = _run_search()
     geography = get_geography()
-    results = public_results(outcome.results, geography, origin)
+    results = public_results(outcome.results, geography)
     return json_response(results_geojson(
         results, origin=req.origin.as_dict() if req.origin is not None else None,
         count=outcome.total, page=req.page, limit=limit, demo=get_store().is_demo()),

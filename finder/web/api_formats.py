@@ -14,7 +14,6 @@ from typing import Callable, Iterable, Optional
 
 from ..inventory_file import COLUMNS, group_rows
 from ..models import Group, Place, Result
-from ..geodesy import geodesic_km
 from ..exporter import geojson_inventory
 from ..serialize import group_dict, place_dict, public_place
 from .render import safe_url
@@ -42,8 +41,7 @@ def group_with_places(group: Group, geography) -> dict:
     return out
 
 
-def public_result(result: Result, geography,
-                  origin: Optional[tuple[float, float]] = None) -> dict:
+def public_result(result: Result, geography) -> dict:
     """A search result with its place made public and an honest distance.
 
     distance_approximate is true when the place is known (or shown) only at locality or
@@ -51,9 +49,7 @@ def public_result(result: Result, geography,
     """
     place = result.place
     public = public_place(place, geography) if place is not None else None
-    distance = result.distance_km
-    if public is not None and origin is not None and public is not place:
-        distance = geodesic_km(origin[0], origin[1], public.lat, public.lon)
+    distance = result.distance_km    # search measured hidden places to their public point
     approximate = public is not None and distance is not None and public.precision != "exact"
     if distance is not None:
         distance = round(distance, 1 if approximate else 2)
@@ -65,13 +61,8 @@ def public_result(result: Result, geography,
     }
 
 
-def public_results(results: Iterable[Result], geography,
-                   origin: Optional[tuple[float, float]]) -> list[dict]:
-    out = [public_result(r, geography, origin) for r in results]
-    if origin is not None:
-        # Nearest first by the distances we show (hidden places count from their commune).
-        out.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0.0))
-    return out
+def public_results(results: Iterable[Result], geography) -> list[dict]:
+    return [public_result(r, geography) for r in results]
 
 
 # -- GeoJSON ------------------------------------------------------------------------------

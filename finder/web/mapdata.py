@@ -194,7 +194,7 @@ def details():
         ensure_ascii=False, separators=(",", ":")).encode())
 
 
-@bp.get("/carte/lieu/<int:place_id>.json")
+@bp.get("/carte/lieu/<int(max=9223372036854775807):place_id>.json")
 def place(place_id: int):
     store = get_store()
     found = place_details_list(store, get_geography(), [place_id])

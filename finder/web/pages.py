@@ -76,13 +76,8 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         return url_for(endpoint, **view_args, **args, **link_args)
 
     origin = (req.origin.lat, req.origin.lon) if req.origin else None
-    rows = [result_view(r, geography, origin) for r in outcome.results]
-    nearest = [result_view(r, geography, origin) for r in outcome.nearest_outside]
-    if origin:
-        # A place published at commune precision is measured to the commune's point
-        # (render.result_view), which can move it a little in the page's order.
-        rows.sort(key=lambda row: row.distance_km)
-        nearest.sort(key=lambda row: row.distance_km)
+    rows = [result_view(r, geography) for r in outcome.results]
+    nearest = [result_view(r, geography) for r in outcome.nearest_outside]
     everywhere = [group_view(g) for g in outcome.everywhere] if req.page == 1 else []
 
     map_parts = mapview.build_map(
@@ -193,7 +188,8 @@ def _wider(req: SearchRequest, total: int, nearest: list, page_url,
         return None
     bigger = [r for r in RADIUS_CHOICES if r > req.radius_km]
     if nearest and nearest[0].distance_km is not None:
-        bigger = [r for r in bigger if r >= nearest[0].distance_km] or bigger[-1:]
+        # Only a radius that reaches the nearest place: never a link to another empty page.
+        bigger = [r for r in bigger if r >= nearest[0].distance_km]
     if not bigger:
         return None
     return (f"Chercher à moins de {bigger[0]}\u00a0km", page_url(radius_km=bigger[0], page=None))

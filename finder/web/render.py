@@ -12,7 +12,6 @@ from typing import Optional
 from urllib.parse import quote, urlsplit
 
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
-from ..geodesy import geodesic_km
 from ..serialize import public_place
 
 SERVICE_LABELS = {
@@ -222,13 +221,10 @@ def group_view(group: Group, geography=None) -> GroupView:
     )
 
 
-def result_view(result: Result, geography, origin: Optional[tuple[float, float]]) -> ResultView:
+def result_view(result: Result, geography) -> ResultView:
     pv = place_view(result.place, geography)
+    # Search measures a hidden place to its public (commune) point: nothing to redo here.
     distance = result.distance_km
-    if origin and not result.place.show_exact and pv.place.located:
-        # The hidden exact point must not leak through its distance: measure to the
-        # commune's point, the only one we show.
-        distance = geodesic_km(origin[0], origin[1], pv.place.lat, pv.place.lon)
     text = note = ""
     if distance is not None:
         text = format_km(distance, approximate=pv.approximate)
