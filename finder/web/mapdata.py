@@ -65,9 +65,8 @@ def _error(status: int, code: str, message: str, parameter: str = "") -> Respons
 
 
 def _stamp(store) -> list:
-    """What identifies the inventory: a new import gives a new stamp."""
-    return [DATA_FORMAT, current_app.config["DATABASE"], store.inventory_version(),
-            store.get_meta("imported_at", "")]
+    """What identifies the inventory and our JSON's shape: a new import gives a new stamp."""
+    return [DATA_FORMAT, *store.inventory_token()]
 
 
 def _conditional(key: list, build) -> Response:
