@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .models import CHAPTER_SLUGS, KINDS, Group, Place
-from .text import slugify
+from .text import safe_email, safe_url, slugify
 
 GROUP_COLUMNS = (
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
@@ -31,8 +31,6 @@ SERVICES = ("ecoute", "groupe-de-parole", "aide-sociale", "aide-administrative",
             "aide-juridique", "information", "activites")
 MAX_CELL = 4000
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 _PHONE = re.compile(r"^[0-9+ ./()\-]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
@@ -202,11 +200,11 @@ def parse(rows: Iterable[tuple[int, dict]],
                 report("services", f"service inconnu « {s} ». Valeurs permises : "
                                    + ", ".join(SERVICES) + ".")
         email = row.get("email", "")
-        if email and not _EMAIL.match(email):
+        if email and not safe_email(email):
             report("email", f"adresse e-mail invalide « {email} ».")
         for column in ("website", "source_url"):
             url = row.get(column, "")
-            if url and not _URL.match(url):
+            if url and not safe_url(url):
                 report(column, f"adresse web invalide « {url} » (doit commencer par http:// ou https://).")
         phone = row.get("phone", "")
         if phone and (not _PHONE.match(phone) or not 3 <= sum(c.isdigit() for c in phone) <= 15):

@@ -6,9 +6,9 @@ search map's JSON). Places handed in must already be public (serialize.public_pl
 from __future__ import annotations
 
 import json
-import re
 
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
+from .text import safe_email, safe_url
 
 MIXED = -1                 # chapter index of a marker whose groups have several chapters
 
@@ -50,22 +50,15 @@ def approximate_note(place: Place) -> str:
     return f"Emplacement approximatif\u00a0: centre de la commune {of_name(place.commune_name)}."
 
 
-_EMAIL = re.compile(r"^[^\s@<>\"'()\[\],;:]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
-
-
 def place_details(group: Group, place: Place, *, url: str) -> dict:
     """What a popup shows of one group at one place. `place` must already be public."""
-    website = group.website.strip()
-    if not re.match(r"^https?://[^\s<>\"]+$", website, re.I):
-        website = ""
-    email = group.email.strip()
     return {
         "name": group.name, "url": url, "chapter": chapter_index(group.chapter),
         "chapter_title": CHAPTER_TITLES.get(group.chapter, group.chapter),
         "kind": KINDS.get(group.kind, ""), "schedule": place.schedule,
         "address": place.address_line(), "approx": approximate_note(place),
-        "phone": group.phone.strip(), "email": email if _EMAIL.match(email) else "",
-        "website": website, "demo": group.demo,
+        "phone": group.phone.strip(), "email": safe_email(group.email) or "",
+        "website": safe_url(group.website) or "", "demo": group.demo,
     }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import quote, urlsplit
 
+from ..text import safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
 from ..serialize import public_place
 
@@ -37,25 +38,11 @@ CRISIS_LINES = (
 NBSP = "\u00a0"
 NNBSP = "\u202f"      # narrow no-break space, before « ; ! ? » in French
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_HTTP = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # ----- links -------------------------------------------------------------------------
-
-def safe_url(url: str) -> Optional[str]:
-    """The URL if it is a plain http(s) address, else None (shown as text, not a link)."""
-    url = (url or "").strip()
-    if not _HTTP.match(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
 
 def url_host(url: str) -> str:
     """'https://www.cancer.be/x' → 'www.cancer.be' (for short link texts)."""
@@ -76,8 +63,8 @@ def tel_href(phone: str) -> Optional[str]:
 
 def mailto_href(email: str, subject: str = "", body: str = "") -> Optional[str]:
     """'info@x.be' → 'mailto:info@x.be'; None unless it looks like an e-mail address."""
-    email = (email or "").strip()
-    if not _EMAIL.match(email):
+    email = safe_email(email)
+    if email is None:
         return None
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in (("subject", subject),
                                                                 ("body", body)) if v)
