@@ -16,7 +16,7 @@ def test_names_compare_without_case_accents_hyphens_or_apostrophes():
 
 @pytest.mark.parametrize("email", [
     "info@cancer.be", "a.b+c@x-y.be", "pas-une-adresse", "x@y", "a b@c.be",
-    "<script>@x.be", "a@b.be?subject=x", "javascript:alert(1)@x.be",
+    "<script>@x.be", "a@b.be?subject=x", "javascript:alert(1)@x.be", "é!x@x.be",
 ])
 @pytest.mark.parametrize("website", [
     "https://www.cancer.be", "http://focusfibromyalgie.be/index.html", "www.sans-schema.be",
