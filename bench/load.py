@@ -199,9 +199,13 @@ def run_once(label: str, env: dict, pool, lua_path: Path, args, workdir: Path) -
     return result
 
 
+def searches_per_second(r: dict) -> float:
+    return r["requests"] / (r["duration_us"] / 1e6)
+
+
 def report(r: dict) -> str:
     seconds = r["duration_us"] / 1e6
-    rps = r["requests"] / seconds
+    rps = searches_per_second(r)
     errors = sum(r["errors"].values())
     searched = r["cache_hits"] + r["cache_misses"]
     share = f"{100 * r['cache_hits'] / searched:.0f} %" if searched else "n/a"
@@ -253,15 +257,21 @@ def main() -> None:
               f"(page 50 % / embed 20 % / API 30 %), {args.clients} clients, {args.seconds} s, "
               f"{os.cpu_count()} CPU, gunicorn workers={workers} threads={threads}")
         labels = ("on", "off") if args.cache == "both" else (args.cache,)
+        results = {}
         for label in labels:
             run_env = dict(env)
             if label == "off":
                 run_env["FINDER_SEARCH_CACHE_SIZE"] = "0"
                 run_env["FINDER_PAGE_CACHE_BYTES"] = "0"
             load_before = os.getloadavg()[0]
-            result = run_once(label, run_env, pool, lua_path, args, workdir)
+            result = results[label] = run_once(label, run_env, pool, lua_path, args, workdir)
             print(report(result) + f" | load average {load_before:.1f} → "
                   f"{os.getloadavg()[0]:.1f}", flush=True)
+        if len(results) == 2:
+            on, off = results["on"], results["off"]
+            print(f"ratio, caches on vs off (the baseline, same run): "
+                  f"{searches_per_second(on) / searches_per_second(off):.1f}× the searches/s, "
+                  f"p50 {off['p50_us'] / on['p50_us']:.1f}× lower")
     finally:
         if args.keep:
             print(f"kept: {workdir}")
