@@ -13,12 +13,14 @@ security.set_frame_ancestors(...). The embed blueprint does that for its framed 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 SELF = "'self'"
 FRAMED_ENDPOINTS = frozenset({"embed.embed"})
 
 
+@functools.lru_cache(maxsize=16)   # the setting is read on every /embed request
 def configured_ancestors(value: str) -> str:
     """The frame-ancestors source list for embeds, from the setting's value."""
     tokens = [t for t in re.split(r"[\s,]+", value or "") if t]
