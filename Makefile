@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test browser bench serve
+.PHONY: run test install install-test browser bench serve refresh-geo check-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ browser:
 
 test: install-test browser
 	$(BIN)/pytest
+
+# Refresh the packaged reference geography from its source, ../shared/geo.
+refresh-geo:
+	cp ../shared/geo/communes.geojson ../shared/geo/postcodes.csv ../shared/geo/SOURCES.md finder/geodata/
+
+# pip install . (not editable) into a fresh venv in an empty folder, then serve from it.
+check-install:
+	PYTHON=$(PYTHON) bash scripts/check-install.sh
 
 bench: install-test
 	$(BIN)/python bench/search.py

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geopy.distance import geodesic  # noqa: E402
 
-from finder.config import PROJECT_ROOT  # noqa: E402
+from finder.config import PACKAGED_GEO_DIR  # noqa: E402
 from finder.geocoding import build_geocoder_chain  # noqa: E402
 from finder.geography import load_geography  # noqa: E402
 from finder.importer import import_file  # noqa: E402
@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--geo-dir", default=os.environ.get(
-        "FINDER_GEO_DIR", str(PROJECT_ROOT.parent / "shared" / "geo")))
+        "FINDER_GEO_DIR", str(PACKAGED_GEO_DIR)))
     args = parser.parse_args()
     geo = load_geography(args.geo_dir)
     print(f"{'places':>8} {'import':>8} {'1st query':>9} {'ours p50':>9} {'ours p99':>9} "

@@ -5,16 +5,13 @@ import os
 
 from flask import Flask
 
-from .config import PROJECT_ROOT, configure
+from .config import configure
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    # Templates and static files are package data (finder/templates, finder/static), so an
+    # installed wheel serves every page, as flaskr does.
+    app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 

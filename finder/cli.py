@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from .config import DEMO_INVENTORY_NAME, data_file
 from .db import get_geography, get_store
 from .geocoding import PRECISION_WORDS, build_geocoder_chain
 from .inventory_file import InventoryFileError, write_csv
@@ -39,12 +40,20 @@ def make_chain(store):
 
 @click.command("import")
 @with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--demo", is_flag=True,
+              help="Importer l'inventaire de démonstration livré avec le paquet.")
 @click.option("--skip-invalid", is_flag=True,
               help="Importer les lignes valides même si d'autres sont en erreur.")
-def import_command(path: Path, skip_invalid: bool) -> None:
+def import_command(path: Path | None, demo: bool, skip_invalid: bool) -> None:
     """Importer un inventaire (CSV ou XLSX, une ligne par lieu de réunion)."""
     from .importer import import_file
+    if demo == (path is not None):
+        _fail("Indiquez soit le fichier à importer, soit --demo (l'inventaire de "
+              "démonstration livré avec le paquet).")
+        return
+    if demo:
+        path = data_file(DEMO_INVENTORY_NAME)
     store = get_store()
     try:
         report = import_file(store, get_geography(), make_chain(store), path,

@@ -8,14 +8,30 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The reference geography shipped with the package (a copy of ../shared/geo, see
+# finder/geodata/README.md); FINDER_GEO_DIR points elsewhere for newer boundaries.
+PACKAGED_GEO_DIR = PACKAGE_DIR / "geodata"
+
+
+def data_file(name: str) -> Path:
+    """A file of the maintainer's data folder: data/ in a checkout, installed as finder.data."""
+    try:
+        from importlib.resources import files
+        return Path(str(files("finder.data") / name))
+    except ModuleNotFoundError:       # running from a checkout that was not pip-installed
+        return PROJECT_ROOT / "data" / name
+
+
+DEMO_INVENTORY_NAME = "demo-inventory.csv"
 
 
 def defaults(instance_path: str) -> dict:
     return {
         # SQLite inventory file; the instance folder by default.
         "DATABASE": os.path.join(instance_path, "finder.sqlite"),
-        # Reference geography (communes.geojson, postcodes.csv); never copied in the repo.
-        "GEO_DIR": str(PROJECT_ROOT.parent / "shared" / "geo"),
+        # Reference geography (communes.geojson, postcodes.csv): the packaged copy.
+        "GEO_DIR": str(PACKAGED_GEO_DIR),
         # Online geocoding (Nominatim) is opt-in; offline geocoding always works.
         "GEOCODING_ONLINE": False,
         "NOMINATIM_DOMAIN": "nominatim.openstreetmap.org",

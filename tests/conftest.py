@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from finder import create_app
-from finder.config import PROJECT_ROOT
+from finder.config import PACKAGED_GEO_DIR, PROJECT_ROOT
 
-GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR", PROJECT_ROOT.parent / "shared" / "geo"))
+GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR") or PACKAGED_GEO_DIR)
 DEMO_INVENTORY = PROJECT_ROOT / "data" / "demo-inventory.csv"
 
 

@@ -12,8 +12,9 @@ import pytest
 from finder.geography import Geography, GeographyError, load_geography
 from finder.text import fold
 
-GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR")
-               or Path(__file__).resolve().parents[1].parent / "shared" / "geo")
+from finder.config import PACKAGED_GEO_DIR
+
+GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR") or PACKAGED_GEO_DIR)
 
 NAMUR_NIS = "92094"
 CHARLEROI_NIS = "52011"
