@@ -216,8 +216,10 @@ class Gazetteer:
 
     def _locality_answer(self, raw: str, loc: Locality, suggestions=(),
                          message: str = "") -> Resolved:
+        # An untrusted point was replaced by the commune's: say commune precision.
         return Resolved(query=raw, status="ok", lat=loc.lat, lon=loc.lon,
-                        precision="locality", postcode=loc.postcode, locality=loc.name,
+                        precision="locality" if loc.trusted else "commune",
+                        postcode=loc.postcode, locality=loc.name,
                         commune=self.geo.communes[loc.nis], suggestions=tuple(suggestions),
                         message=message)
 

@@ -322,7 +322,8 @@ class GeocodingChain:
             why = f"« {locality} » n'est pas une localité du code postal {postcode}"
         elif len(localities) == 1:
             loc: Locality = localities[0]
-            return _Spot(loc.lat, loc.lon, "locality", communes[loc.nis], loc.postcode, loc.name)
+            return _Spot(loc.lat, loc.lon, "locality" if loc.trusted else "commune",
+                         communes[loc.nis], loc.postcode, loc.name)
         if named is None and len(communes) > 1:
             raise _Problem(f"Le code postal {postcode} couvre plusieurs communes ({names}) : "
                            "précisez la commune ou la localité.")

@@ -4,21 +4,16 @@ Data are read from a directory (setting FINDER_GEO_DIR) holding ``communes.geojs
 ``postcodes.csv`` (see SOURCES.md beside them). Nothing here hard-codes a commune: a newer
 file (e.g. after the 2025 Bastogne-Bertogne merger) is simply loaded as it is.
 
-Which commune a postal locality belongs to is decided from the postcode, not only from its
-geocoded point, which is sometimes wrong or just outside every outline:
+Which commune a postal locality belongs to is read, not guessed: ``postcodes.csv`` gives
+each locality its ``commune_nis`` (checked against bpost's postcode → commune table). Its
+geocoded point only places it on the map, and not even that when ``point_trusted`` is 0 (a
+homonym found far from its commune, e.g. 6831 Noirfontaine near Liège instead of
+Bouillon): such a locality stands at its commune's representative point, at commune
+precision (listed in ``relocated``). So L'Écluse (1320) is in Beauvechain and Noirfontaine
+in Bouillon, though the first point lies outside every outline and the second near Liège.
 
-1. the main locality of a postcode (bpost_main_locality=1) belongs to the commune that
-   bears its name, else to the commune its point falls in, else to the nearest one;
-2. the other localities of that postcode belong to the same commune (a bpost postcode
-   does not cross communes);
-3. for a postcode without a main locality, the commune holding most of its points wins;
-   on a tie, the commune of the nearest lower postcode of the same hundred that has a
-   main locality ("parent" postcode) breaks it; else each point's own commune;
-4. a point lying inside another commune, far from its own, is a geocoding error: the
-   locality then takes its commune's representative point (listed in ``relocated``).
-
-So L'Écluse (1320) is in Beauvechain, Zétrud-Lumay (1370) in Jodoigne, Eben-Emael (4690)
-in Bassenge and Escanaffles (7760) in Celles, without an override table.
+Everyday names that are not postal localities (LLN, Stockel, Molenbeek...) come from the
+alias list ``data/place-aliases.csv`` (see finder/aliases.py and data/README.md).
 """
 from __future__ import annotations
 
@@ -28,11 +23,11 @@ import json
 import logging
 import math
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import numpy as np
 import shapely
@@ -55,10 +50,10 @@ BRUSSELS_LABEL = "Bruxelles-Capitale"
 # unchanged by it and distances become roughly isotropic (1 unit = KM_PER_DEGREE km).
 _X_SCALE = math.cos(math.radians(50.5))
 KM_PER_DEGREE = 111.2
-SERVICE_TOLERANCE_KM = 2.0   # border villages just outside the simplified outlines
-RELOCATE_KM = 5.0            # a point this far inside another commune is mis-geocoded
+SERVICE_TOLERANCE_KM = 2.0   # a visitor's position just outside the simplified outlines
+BORDER_TOLERANCE_KM = 1.0    # a venue outside every outline, this close to its postcode's commune
 
-_REQUIRED_COLUMNS = ("postcode", "locality", "lat", "lon")
+_REQUIRED_COLUMNS = ("postcode", "locality", "lat", "lon", "commune_nis", "point_trusted")
 
 
 class GeographyError(Exception):
@@ -131,64 +126,40 @@ class Geography:
         return cls(directory, features, rows)
 
     def _place_localities(self, rows: list[dict]) -> list[Locality]:
-        """Give every locality its commune (see the module docstring)."""
+        """Every locality in the commune postcodes.csv names (commune_nis); an untrusted
+        point is replaced by the commune's representative point."""
+        unknown = sorted({f"{r['postcode']} {r['locality']} ({r['commune_nis']})"
+                          for r in rows if r["commune_nis"] not in self.communes})
+        if unknown:
+            shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+            raise GeographyError(
+                f"{len(unknown)} localité(s) de {POSTCODES_FILE} rattachée(s) à un code NIS "
+                f"absent de {COMMUNES_FILE} : {shown}. Les deux fichiers doivent dater de la "
+                "même liste de communes", self.directory)
         points = [_point(r["lat"], r["lon"]) for r in rows]
         inside = self._containing(points)
-        by_key: dict[str, list[str]] = {}
-        for commune in self.communes.values():
-            for name in {name_key(commune.name_fr), name_key(commune.name_nl)}:
-                by_key.setdefault(name, []).append(commune.nis)
-
-        groups: dict[str, list[int]] = {}
-        for i, row in enumerate(rows):
-            groups.setdefault(row["postcode"], []).append(i)
-
-        def own(i: int) -> str:
-            return inside[i] or self._nearest(points[i])
-
-        main_commune: dict[str, str] = {}
-        assigned: list[str] = [""] * len(rows)
-        for pc, idx in groups.items():
-            mains = [i for i in idx if rows[i]["main"]]
-            for i in mains:
-                named = by_key.get(name_key(rows[i]["locality"]), [])
-                assigned[i] = named[0] if len(set(named)) == 1 else own(i)
-            if mains:
-                main_commune[pc] = assigned[mains[0]]
-                for i in idx:
-                    assigned[i] = assigned[i] or main_commune[pc]
-
-        for pc, idx in groups.items():
-            if pc in main_commune:
-                continue
-            winner = _majority([inside[i] for i in idx], self._parent_commune(pc, main_commune))
-            for i in idx:
-                assigned[i] = winner or own(i)
-
-        reps = self._representative_points(rows, assigned, inside)
+        self._reps = self._representative_points(rows, inside)
         localities, relocated = [], []
-        for i, row in enumerate(rows):
+        for row in rows:
+            nis = row["commune_nis"]
             loc = Locality(postcode=row["postcode"], name=row["locality"], lat=row["lat"],
-                           lon=row["lon"], nis=assigned[i], main=row["main"])
-            if inside[i] and inside[i] != assigned[i] and \
-                    self._distance_km(points[i], assigned[i]) > RELOCATE_KM:
+                           lon=row["lon"], nis=nis, main=row["main"])
+            if not row["trusted"]:
+                lat, lon = self._reps[nis]
+                loc = replace(loc, lat=lat, lon=lon, trusted=False)
                 relocated.append(loc)
-                lat, lon = reps[assigned[i]]
-                log.info("point of %s %s lies in %s, far from %s: using the commune's point",
-                         loc.postcode, loc.name, inside[i], assigned[i])
-                loc = replace(loc, lat=lat, lon=lon)
             localities.append(loc)
         self.relocated = tuple(relocated)
-        self._reps = reps
         return localities
 
-    def _representative_points(self, rows, assigned, inside) -> dict[str, tuple[float, float]]:
-        """A commune's point: its main locality bearing its name if inside, else the outline's."""
+    def _representative_points(self, rows, inside) -> dict[str, tuple[float, float]]:
+        """A commune's point: its trusted locality bearing its name, if inside the outline
+        (the main locality first), else a point inside the outline."""
         named: dict[str, tuple] = {}
         for i, row in enumerate(rows):
-            nis = assigned[i]
+            nis = row["commune_nis"]
             commune = self.communes[nis]
-            if inside[i] != nis or name_key(row["locality"]) not in {
+            if not row["trusted"] or inside[i] != nis or name_key(row["locality"]) not in {
                     name_key(commune.name_fr), name_key(commune.name_nl)}:
                 continue
             rank = (not row["main"], row["postcode"])
@@ -202,15 +173,6 @@ class Geography:
                 p = geom.representative_point()
                 reps[nis] = (p.y, p.x / _X_SCALE)
         return reps
-
-    def _parent_commune(self, pc: str, main_commune: dict[str, str]) -> Optional[str]:
-        """Commune of the nearest lower postcode of the same hundred with a main locality."""
-        number = int(pc)
-        for lower in range(number - 1, number - number % 100 - 1, -1):
-            found = main_commune.get(f"{lower:04d}")
-            if found:
-                return found
-        return None
 
     # ----- spatial ---------------------------------------------------------------------
 
@@ -325,19 +287,6 @@ def _province_sort_key(label: str) -> str:
     return re.sub(r"^province (de la |de l |du |de |des )", "", fold(label))
 
 
-def _majority(communes: Iterable[str], parent: Optional[str]) -> Optional[str]:
-    """Commune holding most points; on a tie, parent if it is among the leaders."""
-    counts = Counter(c for c in communes if c)
-    if not counts:
-        return parent
-    ranked = counts.most_common()
-    best = ranked[0][1]
-    leaders = [c for c, n in ranked if n == best]
-    if len(leaders) == 1:
-        return leaders[0]
-    return parent if parent in leaders else None
-
-
 # ----- file reading ------------------------------------------------------------------
 
 
@@ -402,14 +351,17 @@ def _read_row(row: dict, line: int, filename: str, directory: Path) -> dict:
         postcode = (row["postcode"] or "").strip()
         name = (row["locality"] or "").strip()
         lat, lon = float(row["lat"]), float(row["lon"])
-        if not (re.fullmatch(r"\d{4}", postcode) and name
-                and math.isfinite(lat) and math.isfinite(lon)):
+        nis = (row["commune_nis"] or "").strip()
+        trusted = (row["point_trusted"] or "").strip()
+        if not (re.fullmatch(r"\d{4}", postcode) and name and re.fullmatch(r"\d{5}", nis)
+                and trusted in ("0", "1") and math.isfinite(lat) and math.isfinite(lon)):
             raise ValueError("valeur manquante ou invalide")
     except (TypeError, ValueError) as exc:
         raise GeographyError(f"ligne {line} de {filename} invalide ({exc})",
                              directory) from exc
     main = (row.get("bpost_main_locality") or "").strip().lower() in ("1", "true", "oui", "yes")
-    return {"postcode": postcode, "locality": name, "lat": lat, "lon": lon, "main": main}
+    return {"postcode": postcode, "locality": name, "lat": lat, "lon": lon, "main": main,
+            "commune_nis": nis, "trusted": trusted == "1"}
 
 
 @lru_cache(maxsize=4)

@@ -55,13 +55,17 @@ class Commune:
 
 @dataclass(frozen=True)
 class Locality:
-    """A bpost postal locality with its point and the commune it belongs to."""
+    """A bpost postal locality with its point and the commune it belongs to.
+
+    trusted is False when the geocoded point was a homonym far from the commune: lat/lon
+    are then the commune's representative point, good for commune precision only."""
     postcode: str
     name: str
     lat: float
     lon: float
     nis: str
     main: bool
+    trusted: bool = True
 
 
 @dataclass(frozen=True)

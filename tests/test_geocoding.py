@@ -193,6 +193,17 @@ def test_l_ecluse_outside_every_outline_is_placed_in_beauvechain(chain, geo):
     assert geo.commune_at(outcome.place.lat, outcome.place.lon) is None  # the trap itself
 
 
+@pytest.mark.parametrize("place", [Place(postcode="6831"),
+                                   Place(postcode="6831", locality="Noirfontaine"),
+                                   Place(locality="Noirfontaine", commune_name="Bouillon")])
+def test_a_locality_whose_point_is_a_homonym_is_placed_in_its_commune(chain, geo, place):
+    """6831 Noirfontaine's geocoded point is near Liège: the row goes to Bouillon's point."""
+    outcome = chain.locate(place)
+    assert outcome.ok, outcome.problem
+    assert (outcome.place.commune_name, outcome.place.precision) == ("Bouillon", "commune")
+    assert geo.commune_at(outcome.place.lat, outcome.place.lon).name_fr == "Bouillon"
+
+
 def test_locality_and_its_commune_give_the_locality(chain):
     outcome = chain.locate(Place(postcode="4432", locality="Alleur", commune_name="Ans"))
     assert outcome.ok

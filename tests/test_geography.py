@@ -1,6 +1,7 @@
 """Reference geography: loading, point → commune, and what people type → place."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from shapely.geometry import mapping, shape
 
 from finder.geography import Geography, GeographyError, load_geography
 from finder.text import fold
@@ -69,22 +71,59 @@ def test_unreadable_file_is_a_geography_error(tmp_path):
         Geography.load(tmp_path)
 
 
+def _copy_postcodes(tmp_path, change=lambda row: row, drop=()):
+    """postcodes.csv into tmp_path, each row through change(), without the columns drop."""
+    with open(GEO_DIR / "postcodes.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields = [c for c in reader.fieldnames if c not in drop]
+        rows = [change(dict(row)) for row in reader]
+    with open(tmp_path / "postcodes.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def test_newer_data_with_a_merged_commune_loads_without_code_change(tmp_path):
-    """Bastogne and Bertogne merged in 2025: newer data simply lacks Bertogne."""
+    """Bastogne and Bertogne merged in 2025: newer data has one outline and the localities
+    of Bertogne name Bastogne's code."""
     data = json.loads((GEO_DIR / "communes.geojson").read_text(encoding="utf-8"))
-    data["features"] = [f for f in data["features"] if f["properties"]["name_fr"] != "Bertogne"]
+    by_name = {f["properties"]["name_fr"]: f for f in data["features"]}
+    bastogne, bertogne = by_name["Bastogne"], by_name["Bertogne"]
+    bastogne["geometry"] = mapping(shape(bastogne["geometry"]).union(shape(bertogne["geometry"])))
+    data["features"].remove(bertogne)
     (tmp_path / "communes.geojson").write_text(json.dumps(data), encoding="utf-8")
-    shutil.copy(GEO_DIR / "postcodes.csv", tmp_path)
+    old, new = bertogne["properties"]["nis"], bastogne["properties"]["nis"]
+    _copy_postcodes(tmp_path, lambda r: dict(r, commune_nis=new if r["commune_nis"] == old
+                                             else r["commune_nis"]))
 
     newer = Geography.load(tmp_path)
 
     assert len(newer.communes) == 280
     assert newer.find_commune("Bertogne") is None
-    assert all(l.nis in newer.communes for l in newer.localities)
-    bertogne = newer.resolve("6687")
-    assert bertogne.ok and bertogne.locality == "Bertogne"
-    assert bertogne.commune.nis in newer.communes
-    assert newer.resolve("Bastogne").ok
+    found = newer.resolve("6687")
+    assert found.ok and found.locality == "Bertogne" and found.commune.name_fr == "Bastogne"
+    assert newer.resolve("Bertogne").commune.name_fr == "Bastogne"
+
+
+def test_localities_of_a_commune_missing_from_the_outlines_are_refused(tmp_path):
+    """Outlines newer than the postcode list: said at start-up, naming the localities."""
+    data = json.loads((GEO_DIR / "communes.geojson").read_text(encoding="utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["name_fr"] != "Bertogne"]
+    (tmp_path / "communes.geojson").write_text(json.dumps(data), encoding="utf-8")
+    shutil.copy(GEO_DIR / "postcodes.csv", tmp_path)
+    with pytest.raises(GeographyError) as err:
+        Geography.load(tmp_path)
+    assert "6687 Bertogne (82005)" in str(err.value)
+    assert "FINDER_GEO_DIR" in str(err.value)
+
+
+@pytest.mark.parametrize("column", ["commune_nis", "point_trusted"])
+def test_an_older_postcode_list_without_the_commune_column_is_refused(tmp_path, column):
+    shutil.copy(GEO_DIR / "communes.geojson", tmp_path)
+    _copy_postcodes(tmp_path, drop=(column,))
+    with pytest.raises(GeographyError) as err:
+        Geography.load(tmp_path)
+    assert f"colonnes manquantes dans postcodes.csv : {column}" in str(err.value)
 
 
 # ----- postcodes -------------------------------------------------------------------------
@@ -177,6 +216,46 @@ def test_localities_outside_every_outline_get_their_real_commune(geo, postcode, 
     assert loc.nis == nis
     assert geo.commune_of_locality(loc).name_fr == commune
     assert geo.in_service_area(loc.lat, loc.lon)
+
+
+@pytest.mark.parametrize("postcode, name, commune", [
+    ("4171", "Poulseur", "Comblain-au-Pont"),
+    ("4351", "Hodeige", "Remicourt"),
+    ("4672", "Saint-Remy", "Blégny"),
+    ("4821", "Andrimont", "Dison"),
+    ("6831", "Noirfontaine", "Bouillon"),
+    ("6834", "Bellevaux", "Bouillon"),
+    ("7810", "Maffle", "Ath"),
+    ("7811", "Arbre", "Ath"),
+])
+def test_localities_once_misfiled_are_in_their_bpost_commune(geo, postcode, name, commune):
+    assert geo.commune_of_locality(locality(geo, postcode, name)).name_fr == commune
+    found = geo.resolve(f"{postcode} {name}")
+    assert found.ok and found.commune.name_fr == commune
+
+
+def test_every_locality_is_in_the_commune_postcodes_csv_names(geo):
+    with open(GEO_DIR / "postcodes.csv", encoding="utf-8", newline="") as f:
+        expected = {(r["postcode"], r["locality"]): r["commune_nis"] for r in csv.DictReader(f)}
+    assert {(l.postcode, l.name): l.nis for l in geo.localities} == expected
+
+
+def test_untrusted_points_are_replaced_by_the_commune_at_commune_precision(geo):
+    """6831 Noirfontaine's point is a homonym near Liège: nothing is placed there."""
+    with open(GEO_DIR / "postcodes.csv", encoding="utf-8", newline="") as f:
+        untrusted = [r for r in csv.DictReader(f) if r["point_trusted"] == "0"]
+    assert len(untrusted) == 9
+    assert {(l.postcode, l.name) for l in geo.relocated} == {
+        (r["postcode"], r["locality"]) for r in untrusted}
+    for row in untrusted:
+        loc = locality(geo, row["postcode"], row["locality"])
+        assert not loc.trusted
+        assert (loc.lat, loc.lon) == geo.representative_point(loc.nis)
+        assert (loc.lat, loc.lon) != (float(row["lat"]), float(row["lon"]))
+        found = geo.resolve(f"{row['postcode']} {row['locality']}")
+        assert found.ok and found.precision == "commune", row
+        assert found.commune.nis == row["commune_nis"]
+        assert geo.commune_at(found.lat, found.lon).nis == row["commune_nis"]
 
 
 def test_every_locality_has_a_commune_and_resolves_by_postcode_and_name(geo):
