@@ -16,8 +16,9 @@ from flask.cli import with_appcontext
 from .config import DEMO_INVENTORY_NAME, data_file
 from .db import get_geography, get_store
 from .geocoding import PRECISION_WORDS, build_geocoder_chain
-from .inventory_file import InventoryFileError, write_csv
+from .inventory_file import InventoryFileError, visible, write_csv
 from .models import CHAPTER_SLUGS, Query
+from .store import StoreError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -45,7 +46,10 @@ def make_chain(store):
               help="Importer l'inventaire de démonstration livré avec le paquet.")
 @click.option("--skip-invalid", is_flag=True,
               help="Importer les lignes valides même si d'autres sont en erreur.")
-def import_command(path: Path | None, demo: bool, skip_invalid: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Importer même un fichier sans données, ou qui retire plus de la moitié "
+                   "des groupes.")
+def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: bool) -> None:
     """Importer un inventaire (CSV ou XLSX, une ligne par lieu de réunion)."""
     from .importer import import_file
     if demo == (path is not None):
@@ -56,13 +60,19 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool) -> None:
         path = data_file(DEMO_INVENTORY_NAME)
     store = get_store()
     try:
-        report = import_file(store, get_geography(), make_chain(store), path,
-                             skip_invalid=skip_invalid, progress=_progress)
-    except InventoryFileError as exc:
-        _fail(f"Import refusé : {exc}")
+        report = import_file(
+            store, get_geography(), make_chain(store), path, skip_invalid=skip_invalid,
+            force=force, progress=_progress,
+            on_wait=lambda: click.echo("Un autre import écrit dans la base : celui-ci attend "
+                                       "qu'il ait fini, puis remplacera l'inventaire.", err=True))
+    except (InventoryFileError, StoreError) as exc:
+        _fail(f"Import refusé : {visible(str(exc))}")
         return
     for problem in report.problems:
-        click.echo(f"  {path.name}, {problem}", err=True)
+        click.echo(f"  {visible(path.name)}, {problem}", err=True)
+    if report.refusal:
+        _fail(f"Import refusé : {report.refusal} Rien n'a été modifié.", code=1)
+        return
     if not report.applied:
         _fail(f"Import refusé : {len(report.problems)} problème(s) dans {path.name}. "
               "Rien n'a été modifié. Corrigez le fichier, ou relancez avec --skip-invalid "

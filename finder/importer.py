@@ -3,6 +3,11 @@
 Nothing is written unless the whole file is valid (or `skip_invalid` is asked for).
 Re-importing the same file changes nothing; a changed file updates groups in place,
 keyed by their `group_id`. A crash at any point leaves the previous inventory.
+
+Refused unless `force`: a file with no data row, and a file that would remove more than
+half of the groups (a truncated export, the wrong file). Two imports at once: the write
+phase takes the database's write lock (the second one waits) and reads what is stored
+inside that transaction, so the last import to write is the whole inventory.
 """
 from __future__ import annotations
 
@@ -35,6 +40,8 @@ class ImportReport:
     places_by_precision: Counter = field(default_factory=Counter)
     everywhere: int = 0
     applied: bool = False
+    refusal: str = ""          # why the file was not applied although valid (see `force`)
+    vacuumed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -53,11 +60,28 @@ def _plain(label: str, items: list):
     return nullcontext(items)
 
 
+# An import that removes more than this share of the groups is refused unless forced.
+MAX_REMOVED_SHARE = 0.5
+# ... and one that removes at least this share is followed by VACUUM (the file shrinks).
+VACUUM_REMOVED_SHARE = 0.25
+
+
+class _Refused(Exception):
+    pass
+
+
 def import_file(store: Store, geography, chain, path: str | Path, *,
-                skip_invalid: bool = False, remove_missing: bool = True,
-                progress: Progress = _plain) -> ImportReport:
+                skip_invalid: bool = False, remove_missing: bool = True, force: bool = False,
+                progress: Progress = _plain,
+                on_wait: Callable[[], None] = lambda: None) -> ImportReport:
+    """`on_wait()` is called once if another import holds the database and this one waits."""
     report = ImportReport()
     rows = list(read_rows(path))
+    if not rows and not force:
+        report.refusal = ("le fichier ne contient aucune ligne de données (seulement l'en-tête) : "
+                          "l'importer viderait l'inventaire. Si c'est bien voulu, relancez avec "
+                          "--force.")
+        return report
     parsed, problems = parse(rows, geography.in_service_area)
     report.problems.extend(problems)
 
@@ -76,7 +100,7 @@ def import_file(store: Store, geography, chain, path: str | Path, *,
             return report
     report.problems.sort(key=lambda p: (p.row, p.column))
     _apply(store, located, report, source=str(path), remove_missing=remove_missing,
-           keep=groups_with_rows, progress=progress)
+           keep=groups_with_rows, progress=progress, force=force, on_wait=on_wait)
     return report
 
 
@@ -102,31 +126,52 @@ def _locate(pg: ParsedGroup, chain, geography, report: ImportReport) -> Optional
 
 
 def _apply(store: Store, groups: list[Group], report: ImportReport, *, source: str,
-           remove_missing: bool, keep: set, progress: Progress) -> None:
-    existing = store.group_hashes()
-    with store.transaction():
-        with progress("Écriture de l'inventaire", groups) as items:
-            for group in items:
-                digest = content_hash(group)
-                if group.slug not in existing:
-                    report.added += 1
-                elif existing[group.slug] != digest:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    continue
-                store.write_group(group, digest)
-        if remove_missing:
-            # A group whose rows are invalid (skip_invalid) is kept as it was, not removed.
-            gone = [slug for slug in existing if slug not in keep
-                    and slug not in {g.slug for g in groups}]
-            store.delete_groups(gone)
-            report.removed = len(gone)
-        if report.added or report.updated or report.removed:
-            store.bump_inventory_version(source)
+           remove_missing: bool, keep: set, progress: Progress, force: bool,
+           on_wait: Callable[[], None]) -> None:
+    try:
+        with store.transaction(wait=True, on_wait=on_wait):
+            _write(store, groups, report, source=source, remove_missing=remove_missing,
+                   keep=keep, progress=progress, force=force)
+    except _Refused:
+        return
+    if report.vacuumed:
+        report.vacuumed = store.vacuum()
     for group in groups:
         if not group.places:
             report.everywhere += 1
         for place in group.places:
             report.places_by_precision[place.precision] += 1
     report.applied = True
+
+
+def _write(store: Store, groups: list[Group], report: ImportReport, *, source: str,
+           remove_missing: bool, keep: set, progress: Progress, force: bool) -> None:
+    """Inside the write transaction: what is stored is read here, never before."""
+    existing = store.group_hashes()
+    gone: list[str] = []
+    if remove_missing:
+        # A group whose rows are invalid (skip_invalid) is kept as it was, not removed.
+        new = {g.slug for g in groups}
+        gone = [slug for slug in existing if slug not in keep and slug not in new]
+        if len(gone) > MAX_REMOVED_SHARE * len(existing) and not force:
+            report.refusal = (
+                f"ce fichier retirerait {len(gone)} des {len(existing)} groupes de "
+                f"l'inventaire (il n'en garde que {len(existing) - len(gone)}). Est-ce bien le "
+                "bon fichier, et complet ? Si c'est voulu, relancez avec --force.")
+            raise _Refused
+    with progress("Écriture de l'inventaire", groups) as items:
+        for group in items:
+            digest = content_hash(group)
+            if group.slug not in existing:
+                report.added += 1
+            elif existing[group.slug] != digest:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+                continue
+            store.write_group(group, digest)
+    store.delete_groups(gone)
+    report.removed = len(gone)
+    report.vacuumed = bool(gone) and len(gone) >= VACUUM_REMOVED_SHARE * len(existing)
+    if report.added or report.updated or report.removed:
+        store.bump_inventory_version(source)

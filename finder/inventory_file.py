@@ -30,6 +30,15 @@ REQUIRED = ("name", "chapter", "kind", "source_url", "checked_on")
 SERVICES = ("ecoute", "groupe-de-parole", "aide-sociale", "aide-administrative",
             "aide-juridique", "information", "activites")
 MAX_CELL = 4000
+# What a cell may not hold: control characters (NUL, BEL, ESC... but not tab or line
+# breaks, which descriptions use) and the bidirectional overrides/isolates that make a
+# text display in another order than it is stored (a name that reads differently on
+# the page than in the file). U+200E/U+200F (plain direction marks) are harmless.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CHAR_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x1b: "ESC", 0x7f: "DEL",
+               0x202a: "LRE", 0x202b: "RLE", 0x202c: "PDF", 0x202d: "LRO", 0x202e: "RLO",
+               0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI"}
 
 _PHONE = re.compile(r"^[0-9+ ./()\-]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -41,6 +50,20 @@ class InventoryFileError(Exception):
     """The file cannot be read at all (format, encoding, header). French message."""
 
 
+def char_name(char: str) -> str:
+    """"U+001B (ESC)": how a message names an invisible character."""
+    code = ord(char)
+    name = _CHAR_NAMES.get(code)
+    return f"U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def visible(text: str) -> str:
+    """`text` safe for a terminal: control characters, line breaks and bidirectional
+    overrides written as <U+001B (ESC)>, so a file can neither drive the maintainer's
+    terminal nor reorder what a message shows."""
+    return _UNSAFE_OR_BREAK.sub(lambda m: f"<{char_name(m.group())}>", str(text))
+
+
 @dataclass
 class Problem:
     row: int            # line number as a spreadsheet shows it (header = 1)
@@ -49,7 +72,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"ligne {self.row}" + (f", colonne « {self.column} »" if self.column else "")
-        return f"{where} : {self.message}"
+        return visible(f"{where} : {self.message}")
 
 
 @dataclass
@@ -90,7 +113,8 @@ def _check_header(header: list[str]) -> list[str]:
             + ". Colonnes attendues : " + ", ".join(COLUMNS) + ".")
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        raise InventoryFileError("Colonne(s) inconnue(s) : " + ", ".join(unknown) + ".")
+        raise InventoryFileError("Colonne(s) inconnue(s) : "
+                                 + ", ".join(f"« {visible(h)} »" for h in unknown) + ".")
     return header
 
 
@@ -100,19 +124,27 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         raise InventoryFileError(
             f"Le fichier n'est pas en UTF-8 (octet {exc.start}) : enregistrez-le en « CSV UTF-8 ».")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Python's csv refuses a cell over csv.field_size_limit() (131,072 characters) with a
+    # bare csv.Error: read with a limit no cell of this file can exceed, and let parse()
+    # report an over-long cell (MAX_CELL) with its line and column, like any other.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        header = _check_header(next(reader))
-    except StopIteration:
-        raise InventoryFileError("Le fichier est vide.") from None
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            raise InventoryFileError(
-                f"ligne {reader.line_num} : {len(values)} valeurs pour {len(header)} colonnes "
-                "(une virgule de trop, ou un texte avec virgule sans guillemets ?).")
-        yield reader.line_num, {h: (v or "").strip() for h, v in zip(header, values)}
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = _check_header(next(reader))
+        except StopIteration:
+            raise InventoryFileError("Le fichier est vide.") from None
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise InventoryFileError(
+                    f"ligne {reader.line_num} : {len(values)} valeurs pour {len(header)} "
+                    "colonnes (une virgule de trop, ou un texte avec virgule sans guillemets ?).")
+            yield reader.line_num, {h: (v or "").strip() for h, v in zip(header, values)}
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
@@ -177,6 +209,12 @@ def parse(rows: Iterable[tuple[int, dict]],
             row_problems.append(Problem(number, column, message))
 
         for column, value in row.items():
+            bad_char = _UNSAFE.search(value)
+            if bad_char:
+                report(column, f"caractère invisible {char_name(bad_char.group())} à la "
+                               f"position {bad_char.start() + 1} de la cellule : supprimez-le "
+                               "(il vient souvent d'un copier-coller depuis un autre logiciel).")
+                row[column] = value = _UNSAFE.sub("", value)
             if len(value) > MAX_CELL:
                 report(column, f"texte trop long ({len(value)} caractères, maximum {MAX_CELL}).")
                 row[column] = value[:MAX_CELL]

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .models import CHAPTERS, Group, Place
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
@@ -84,9 +84,34 @@ class Store:
             raise StoreError(f"Base de données corrompue ou illisible ({self.path}) : {exc}") from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any exception."""
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self, *, wait: bool = False, on_wait: Callable[[], None] = lambda: None,
+                    max_wait_seconds: float = 3600.0) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any exception.
+
+        BEGIN IMMEDIATE takes the database's write lock: a second writer waits for the
+        first (busy_timeout). With `wait`, it keeps waiting past busy_timeout (an import
+        writing 30,000 places holds the lock longer), calling `on_wait()` once, up to
+        `max_wait_seconds`; read what you are about to change inside the transaction.
+        """
+        deadline = time.monotonic() + max_wait_seconds
+        told = False
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
+                                                                  sqlite3.SQLITE_LOCKED)
+                if not (wait and busy):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"La base {self.path} est occupée par une autre écriture (un autre "
+                        f"import ?) depuis plus de {max_wait_seconds / 60:.0f} minutes : "
+                        "rien n'a été modifié. Réessayez quand elle sera terminée.") from None
+                if not told:
+                    told = True
+                    on_wait()
         try:
             yield
         except BaseException:
@@ -163,6 +188,19 @@ class Store:
         self.db.executemany("DELETE FROM groups WHERE slug = ?", [(s,) for s in slugs])
         self.db.execute(
             "DELETE FROM themes WHERE id NOT IN (SELECT theme_id FROM group_themes)")
+
+    def vacuum(self) -> bool:
+        """Give the space of removed rows back to the file system (outside a transaction).
+        False when another connection keeps it from running: the file stays larger, that
+        is all."""
+        try:
+            self.db.execute("VACUUM")
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    def free_pages(self) -> int:
+        return self.db.execute("PRAGMA freelist_count").fetchone()[0]
 
     def bump_inventory_version(self, source: str) -> None:
         self.set_meta("inventory_version", str(self.inventory_version() + 1))

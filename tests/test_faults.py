@@ -165,7 +165,7 @@ def test_an_import_while_running_is_seen_by_the_next_request(running, tmp_path):
     app, client, before = running
     new = write_inventory(tmp_path / "namur.csv", [group_row(
         group_id="nouveau-groupe-namur", name="Nouveau groupe à Namur")])
-    result = app.test_cli_runner().invoke(args=["import", str(new)])
+    result = app.test_cli_runner().invoke(args=["import", str(new), "--force"])
     assert result.exit_code == 0, result.output
     assert results(client) == ["nouveau-groupe-namur"]
     assert client.get("/healthz").get_json()["database"]["groups"] == 1
@@ -175,7 +175,7 @@ def test_an_import_from_another_process_is_seen_too(running, tmp_path, geo_dir):
     app, client, before = running
     new = write_inventory(tmp_path / "namur.csv", [group_row(
         group_id="groupe-d-un-autre-processus", name="Groupe importé ailleurs")])
-    result = run([sys.executable, "-m", "flask", "--app", "finder", "import", str(new)],
+    result = run([sys.executable, "-m", "flask", "--app", "finder", "import", str(new), "--force"],
                  {"FINDER_DATABASE": app.config["DATABASE"], "FINDER_GEO_DIR": str(geo_dir)},
                  timeout=120)
     assert result.returncode == 0, result.stderr
@@ -213,7 +213,7 @@ def test_an_import_in_progress_neither_stalls_nor_breaks_searches(make_app, tmp_
     monkeypatch.setattr(Store, "check", lambda self: (checks.append(1), real_check(self))[1])
     env = dict(os.environ, FINDER_DATABASE=app.config["DATABASE"], FINDER_GEO_DIR=str(geo_dir))
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "finder", "import",
-                             str(big)], cwd=PROJECT_ROOT, env=env,
+                             str(big), "--force"], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen, requests = set(), 0
     try:

@@ -192,7 +192,7 @@ def test_an_import_killed_midway_leaves_the_previous_inventory(demo_app, tmp_pat
     env = dict(os.environ, FINDER_DATABASE=demo_app.config["DATABASE"],
                FINDER_GEO_DIR=str(geo_dir), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "finder", "import", str(big)],
+        [sys.executable, "-m", "flask", "--app", "finder", "import", str(big), "--force"],
         env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     seen = ""
     deadline = time.monotonic() + 120

@@ -55,7 +55,7 @@ def test_another_search_or_an_import_renders_again(cached_app, tmp_path, monkeyp
     assert len(calls) == 2
     new = write_inventory(tmp_path / "nouveau.csv", [group_row(
         group_id="groupe-apres-import", name="Groupe après import")])
-    assert cached_app.test_cli_runner().invoke(args=["import", str(new)]).exit_code == 0
+    assert cached_app.test_cli_runner().invoke(args=["import", str(new), "--force"]).exit_code == 0
     page = client.get(URL).get_data(as_text=True)
     assert len(calls) == 3 and "Groupe après import" in page
 

@@ -52,7 +52,7 @@ def test_an_import_invalidates_every_cached_search(demo_app, tmp_path, monkeypat
         before = cached_search(get_store(), NAMUR)
     new = write_inventory(tmp_path / "new.csv", [group_row(
         group_id="nouveau-groupe-namur", name="Nouveau groupe à Namur", demo="oui")])
-    result = demo_app.test_cli_runner().invoke(args=["import", str(new)])
+    result = demo_app.test_cli_runner().invoke(args=["import", str(new), "--force"])
     assert result.exit_code == 0, result.output
     with demo_app.test_request_context():
         after = cached_search(get_store(), NAMUR)
