@@ -17,13 +17,21 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,prod]"
 
-# Set up, load the demonstration inventory, serve on http://127.0.0.1:5000
-run: install
+# The key that signs maintainers' sessions, written once (never committed: instance/ is
+# ignored). FINDER_SECRET_KEY, when set, wins over the file.
+SECRET_KEY_FILE ?= instance/secret_key
+$(SECRET_KEY_FILE):
+	mkdir -p $(dir $@)
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+# Set up, load the demonstration inventory, serve on http://127.0.0.1:5000 (plain HTTP on
+# this machine: the session cookie is not marked Secure here).
+run: install $(SECRET_KEY_FILE)
 	$(BIN)/flask --app finder import data/demo-inventory.csv
-	$(BIN)/flask --app finder run --host $(HOST) --port $(PORT)
+	FINDER_SESSION_COOKIE_SECURE=false $(BIN)/flask --app finder run --host $(HOST) --port $(PORT)
 
 # Production server (gunicorn); workers from FINDER_WORKERS (default 2).
-serve: install
+serve: install $(SECRET_KEY_FILE)
 	$(BIN)/flask --app finder import data/demo-inventory.csv
 	$(BIN)/gunicorn --config gunicorn.conf.py "finder:create_app()"
 

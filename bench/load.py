@@ -31,6 +31,7 @@ import random
 import shutil
 import signal
 import socket
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -241,6 +242,7 @@ def main() -> None:
         inventory, db = workdir / "synthetic.csv", workdir / "finder.sqlite"
         write_synthetic_inventory(geography, args.places, inventory, seed=args.seed)
         env = dict(os.environ, FINDER_DATABASE=str(db), FINDER_GEO_DIR=str(geo_dir),
+                   FINDER_SECRET_KEY=os.environ.get("FINDER_SECRET_KEY") or secrets.token_hex(32),
                    FINDER_TILE_URL="/tiles/{z}/{x}/{y}.png",
                    FINDER_RATELIMIT_SEARCH="1000000/minute",
                    FINDER_RATELIMIT_EMBED="1000000/minute",

@@ -26,6 +26,7 @@ import argparse
 import gzip
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -55,7 +56,8 @@ PAGE = "/"                       # no filter: every place of the inventory is on
 def make_app(directory: Path, geo_dir: str):
     return create_app({"DATABASE": str(directory / "finder.sqlite"), "GEO_DIR": geo_dir,
                        "TILE_URL": TILE_URL, "GEOCODING_ONLINE": False,
-                       "RATELIMIT_ENABLED": False, "REQUEST_LOG": False})
+                       "RATELIMIT_ENABLED": False, "REQUEST_LOG": False,
+                       "SECRET_KEY": secrets.token_hex(32)})
 
 
 def import_inventory(app, path: Path) -> float:

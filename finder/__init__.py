@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from .config import configure
+from .config import configure, require_secret_key
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,4 +23,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .web import init_app as init_web
     init_web(app)
+    require_secret_key(app)
     return app

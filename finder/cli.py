@@ -194,3 +194,5 @@ def init_app(app: Flask) -> None:
     for command in (import_command, export_command, locate_command, search_command,
                     generate_synthetic_command):
         app.cli.add_command(command)
+    from .cli_users import users
+    app.cli.add_command(users)

@@ -46,6 +46,17 @@ def defaults(instance_path: str) -> dict:
         # Who may put /embed in an iframe: "*" or a space-separated list of origins.
         "EMBED_FRAME_ANCESTORS": "*",
         "SEARCH_PAGE_SIZE": 50,
+        # The maintainers' admin (finder/web/admin). SECRET_KEY signs the session cookie:
+        # from configuration (FINDER_SECRET_KEY, instance/config.py) or the file
+        # SECRET_KEY_FILE (`make run`/`make serve` write instance/secret_key once).
+        "SECRET_KEY_FILE": os.path.join(instance_path, "secret_key"),
+        "SESSION_COOKIE_SECURE": None,       # None: Secure unless testing or debugging
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "ADMIN_SESSION_HOURS": 8,
+        # Failed logins allowed per account and per client address before a 429.
+        "LOGIN_LIMIT_ACCOUNT": "5/15 minutes",
+        "LOGIN_LIMIT_CLIENT": "20/15 minutes",
     }
 
 
@@ -58,3 +69,53 @@ def configure(app, overrides: dict | None = None) -> None:
     # Relative paths from the environment are relative to where the command runs.
     for key in ("DATABASE", "GEO_DIR"):
         app.config[key] = str(Path(app.config[key]).expanduser().resolve())
+    configure_sessions(app)
+
+
+class MissingSecretKey(SystemExit):
+    """Serving in production without a secret key: refused with one readable paragraph."""
+
+
+SECRET_KEY_MESSAGE = (
+    "Démarrage impossible : aucune clé secrète (SECRET_KEY) n'est configurée ; elle signe "
+    "les sessions des mainteneurs.\n"
+    "Cannot start: set FINDER_SECRET_KEY (or SECRET_KEY in instance/config.py), or write a "
+    "long random value to {path} — `make run` and `make serve` create that file once:\n"
+    "  python3 -c 'import secrets; print(secrets.token_hex(32))' > {path}")
+
+
+def _serving() -> bool:
+    """True unless a maintenance command (import, users, export...) loads the app: those
+    never sign a cookie. gunicorn has no click context; `flask run` runs as "run"."""
+    try:
+        import click
+        ctx = click.get_current_context(silent=True)
+    except Exception:                                     # pragma: no cover
+        return True
+    return ctx is None or ctx.info_name == "run"
+
+
+def require_secret_key(app) -> None:
+    """Called last by create_app (after the database and geography checks, whose messages
+    come first): serving in production without a key is refused."""
+    if not app.config.get("SECRET_KEY"):
+        raise MissingSecretKey(SECRET_KEY_MESSAGE.format(path=app.config["SECRET_KEY_FILE"]))
+
+
+def configure_sessions(app) -> None:
+    """Secret key and session cookie: Secure unless testing or debugging over plain HTTP,
+    expiring after ADMIN_SESSION_HOURS. Production without a key does not start."""
+    from datetime import timedelta
+    cfg = app.config
+    if not cfg.get("SECRET_KEY"):
+        key_file = Path(cfg["SECRET_KEY_FILE"])
+        if key_file.is_file():
+            cfg["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+    dev = bool(app.testing or app.debug)
+    if not cfg.get("SECRET_KEY") and (dev or not _serving()):
+        import secrets
+        # Development or a command: a key for this process only (sessions end with it).
+        cfg["SECRET_KEY"] = secrets.token_hex(32)
+    if cfg.get("SESSION_COOKIE_SECURE") is None:
+        cfg["SESSION_COOKIE_SECURE"] = not dev
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(cfg["ADMIN_SESSION_HOURS"]))

@@ -46,10 +46,23 @@ def get_store() -> Store:
     return g.store
 
 
+def get_writer() -> Store:
+    """A read-write connection to the database file itself (the admin, account commands):
+    what it writes bumps the inventory version, so every snapshot sees it next request."""
+    if "writer" not in g:
+        if not has_request_context():
+            return get_store()           # commands: already a connection to the file
+        g.writer = Store(current_app.config["DATABASE"])
+    return g.writer
+
+
 def close_store(exc: BaseException | None = None) -> None:
     store = g.pop("store", None)
     if store is not None and not g.pop("store_is_snapshot", False):
         store.close()
+    writer = g.pop("writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def startup_message(exc: Exception, setting: str) -> str:

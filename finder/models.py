@@ -198,3 +198,22 @@ class SearchOutcome:
     everywhere: list[Group]             # services with no place, for the chosen chapter
     total: int = 0                      # places matching, before limit/offset
     place_ids: list[int] = field(default_factory=list)  # all matching places, in order
+
+
+ROLES = {"admin": "administrateur", "editor": "éditeur"}
+
+
+@dataclass(frozen=True)
+class Account:
+    """A maintainer who may sign in to /admin. Editors edit; admins also manage accounts
+    and accept deletions."""
+    email: str
+    role: str                      # "admin" | "editor"
+    password_hash: str = field(repr=False, default="")
+    created_at: str = ""
+    password_changed_at: str = ""
+    id: Optional[int] = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"

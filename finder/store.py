@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import CHAPTERS, Group, Place
+from .store_accounts import AccountsMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -20,7 +21,7 @@ class StoreError(Exception):
     """The database cannot be used (corrupted, newer schema...). Message in French."""
 
 
-class Store:
+class Store(AccountsMixin):
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly

@@ -66,5 +66,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE places ADD COLUMN public_lon REAL;
     UPDATE places SET public_lat = lat, public_lon = lon WHERE show_exact = 1;
     """,
+    # 3: maintainers' accounts (store_accounts.py). No default account: `flask users add`.
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'editor')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,6 +14,8 @@ venv/bin/pip install --quiet "$src"
 mkdir empty && cd empty                       # no ../shared here, no checkout either
 export FINDER_DATABASE="$work/empty/finder.sqlite"
 unset FINDER_GEO_DIR
+# Serving refuses to start without a key for maintainers' sessions (see README).
+export FINDER_SECRET_KEY=$("$python" -c 'import secrets; print(secrets.token_hex(32))')
 ../venv/bin/flask --app finder import --demo
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ../venv/bin/flask --app finder run --port "$port" >"$work/server.log" 2>&1 &

@@ -26,7 +26,8 @@ def make_app(tmp_path, geo_dir):
     def make(**overrides):
         config = {"TESTING": True, "DATABASE": str(tmp_path / "finder.sqlite"),
                   "GEO_DIR": str(geo_dir), "GEOCODING_ONLINE": False,
-                  "TILE_URL": "/test-tiles/{z}/{x}/{y}.png"}
+                  "TILE_URL": "/test-tiles/{z}/{x}/{y}.png",
+                  "SECRET_KEY": "a key for the tests only"}
         config.update(overrides)
         return create_app(config)
     return make
@@ -78,3 +79,56 @@ def group_row(**fields) -> dict:
     }
     row.update(fields)
     return row
+
+
+# ----- the maintainers' admin ------------------------------------------------------------
+
+ADMIN_EMAIL, EDITOR_EMAIL = "admin@example.org", "editeur@example.org"
+PASSWORD = "un mot de passe assez long"
+
+
+def add_account(app, email: str, role: str, password: str = PASSWORD):
+    result = app.test_cli_runner().invoke(args=["users", "add", email, "--role", role],
+                                          input=password + "\n")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def csrf_from(html: str) -> str:
+    import re
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    token = csrf_from(client.get("/admin/connexion").get_data(as_text=True))
+    return client.post("/admin/connexion", data={"email": email, "password": password,
+                                                 "csrf_token": token})
+
+
+def post_form(client, url: str, data: dict, *, page: str | None = None):
+    """POST like the browser does: with the CSRF token of `page` (default: the admin home)."""
+    token = csrf_from(client.get(page or "/admin/").get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def admin_app(demo_app):
+    add_account(demo_app, ADMIN_EMAIL, "admin")
+    add_account(demo_app, EDITOR_EMAIL, "editor")
+    return demo_app
+
+
+@pytest.fixture
+def admin_client(admin_app):
+    client = admin_app.test_client()
+    assert login(client, ADMIN_EMAIL).status_code == 302
+    return client
+
+
+@pytest.fixture
+def editor_client(admin_app):
+    client = admin_app.test_client()
+    assert login(client, EDITOR_EMAIL).status_code == 302
+    return client

@@ -5,12 +5,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import api, assets, embed, mapdata, pages, security
+    from . import api, assets, embed, forms, mapdata, pages, security, throttle
 
     security.init_app(app)
+    csrf = forms.init_app(app)
+    csrf.exempt(api.bp)                  # read-only, no session: nothing to forge
+    throttle.init_app(app)
     assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(mapdata.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     from . import health, pagecache; app.register_blueprint(health.bp); pagecache.init_app(app)  # noqa: E702,E501
+    from . import admin; admin.init_app(app)  # noqa: E702

@@ -1,0 +1,27 @@
+"""CSRF protection for every POST (Flask-WTF's CSRFProtect), with a French answer.
+
+Templates put `<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">` in
+every form. The token is bound to the session and valid as long as it lasts.
+"""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+csrf = CSRFProtect()
+
+MESSAGE = ("Le formulaire a expiré ou ne vient pas de ce site, et rien n'a été enregistré. "
+           "Rechargez la page, puis recommencez : ce que vous aviez tapé est peut-être "
+           "encore affiché dans la page précédente de votre navigateur.")
+
+
+def _csrf_error(exc: CSRFError):
+    return render_template("error.html", status=400, title="Formulaire expiré",
+                           message=MESSAGE), 400, {"Cache-Control": "no-store"}
+
+
+def init_app(app: Flask) -> CSRFProtect:
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)     # as long as the session
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_error)
+    return csrf
