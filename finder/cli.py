@@ -190,9 +190,47 @@ def generate_synthetic_command(places: int, output: Path, seed: int) -> None:
     click.echo(f"{places} lieux synthétiques écrits dans {output}.")
 
 
+@click.command("schedules")
+@with_appcontext
+@click.option("--unparsed", is_flag=True,
+              help="Seulement les horaires (ou parties d'horaire) non compris.")
+@click.option("--next", "count", type=click.IntRange(1, 20), default=1,
+              help="Nombre de prochaines dates à montrer par lieu.")
+def schedules_command(unparsed: bool, count: int) -> None:
+    """Lister les horaires de l'inventaire : compris (prochaines dates) ou non."""
+    from .schedule import local_now, schedule_view
+    from .schedule.school import load_calendar
+    calendar = load_calendar()
+    now = local_now()
+    shown = 0
+    for group in get_store().all_groups():
+        for place in group.places:
+            schedule = place.schedule_parsed
+            if schedule is None or not schedule.text:
+                continue
+            if unparsed and schedule.understood and not schedule.unparsed:
+                continue
+            shown += 1
+            where = place.label or place.locality or place.commune_name
+            click.echo(f"{group.slug} — {where} : « {schedule.text} »")
+            if schedule.status == "unknown":
+                click.echo(f"    non compris : {schedule.reason}")
+            else:
+                for part in schedule.unparsed:
+                    click.echo(f"    partie non comprise : « {part} »")
+            if not unparsed:
+                view = schedule_view(schedule, now, count=count, calendar=calendar)
+                for line in view.upcoming or (view.note,):
+                    click.echo(f"    {line}")
+    if unparsed:
+        click.echo(f"{shown} horaire(s) à revoir (gardés tels quels, sans date calculée).")
+    click.echo(f"Calendrier scolaire (hors congés scolaires) : années couvertes : "
+               f"{calendar.coverage()}.")
+
+
 def init_app(app: Flask) -> None:
     for command in (import_command, export_command, locate_command, search_command,
-                    generate_synthetic_command):
+                    generate_synthetic_command, schedules_command):
         app.cli.add_command(command)
     from .cli_users import users
     app.cli.add_command(users)

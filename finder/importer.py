@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .inventory_file import ParsedGroup, Problem, parse, read_rows
+from .inventory_file import ParsedGroup, Problem, parse, read_rows, schedule_remarks
 from .models import Group
 from .store import Store
 from .text import slugify
@@ -108,6 +108,7 @@ def _locate(pg: ParsedGroup, chain, geography, report: ImportReport) -> Optional
     group = pg.group
     ok = True
     for rp in pg.places:
+        report.remarks.extend(schedule_remarks(rp.row, rp.place))
         outcome = chain.locate(rp.place)
         if not outcome.ok:
             report.problems.append(Problem(rp.row, "commune", outcome.problem))

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .models import CHAPTER_SLUGS, KINDS, Group, Place
+from .schedule import parse_schedule
+from .schedule.columns import ColumnError, columns_from_schedule, schedule_from_columns
 from .text import safe_email, safe_url, slugify
 
 GROUP_COLUMNS = (
@@ -23,7 +25,7 @@ GROUP_COLUMNS = (
 )
 PLACE_COLUMNS = (
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon", "show_exact",
-    "schedule",
+    "schedule", "schedule_rule", "schedule_except",
 )
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
 REQUIRED = ("name", "chapter", "kind", "source_url", "checked_on")
@@ -317,10 +319,33 @@ def _parse_place(row: dict, show_exact: bool, report, in_service_area) -> Option
                 lat = lon = None
     if lat is None and not (postcode or row.get("locality") or row.get("commune")):
         report("commune", "lieu sans code postal, localité ni commune : impossible de le situer.")
+    text = row.get("schedule", "")
+    try:
+        schedule = schedule_from_columns(text, row.get("schedule_rule", ""),
+                                         row.get("schedule_except", ""))
+    except ColumnError as exc:
+        report(exc.column, exc.message)
+        schedule = None
     return Place(label=row.get("place_label", ""), street=row.get("street", ""),
                  postcode=postcode, locality=row.get("locality", ""),
                  commune_name=row.get("commune", ""), lat=lat, lon=lon,
-                 show_exact=show_exact, schedule=row.get("schedule", ""))
+                 show_exact=show_exact, schedule=text,
+                 schedule_parsed=schedule or parse_schedule(text))
+
+
+def schedule_remarks(row: int, place: Place) -> list[Problem]:
+    """What the import tells the maintainer about a schedule it did not fully understand
+    (the place is imported all the same; its text is shown as written)."""
+    schedule = place.schedule_parsed
+    if schedule is None or not schedule.text:
+        return []
+    if schedule.status == "unknown":
+        return [Problem(row, "schedule", f"horaire non compris, gardé tel quel et affiché "
+                                         f"« horaire à confirmer par téléphone » : "
+                                         f"« {schedule.text} » ({schedule.reason.rstrip('.')}).")]
+    return [Problem(row, "schedule", f"partie de l'horaire non comprise, gardée comme texte "
+                                     f"(aucune date n'en est tirée) : « {part} »")
+            for part in schedule.unparsed]
 
 
 def group_rows(group: Group) -> list[dict]:
@@ -343,7 +368,9 @@ def group_rows(group: Group) -> list[dict]:
             base, place_label=p.label, street=p.street, postcode=p.postcode,
             locality=p.locality, commune=p.commune_name,
             lat=f"{p.lat:.6f}" if exact else "", lon=f"{p.lon:.6f}" if exact else "",
-            show_exact="oui" if p.show_exact else "non", schedule=p.schedule))
+            show_exact="oui" if p.show_exact else "non", schedule=p.schedule,
+            **dict(zip(("schedule_rule", "schedule_except"),
+                       columns_from_schedule(p.schedule_parsed)))))
     return rows
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .schedule.model import Schedule
+
 # The six chapters of the Fédération Wallonie-Bruxelles inventory, in its order.
 # Slugs are stable identifiers (URLs, API, import files); titles are what people read.
 CHAPTERS: tuple[tuple[str, str, str], ...] = (
@@ -117,6 +119,9 @@ class Place:
     show_exact: bool = True    # False: publish only at commune precision
     schedule: str = ""         # free text, French ("le 2e mardi du mois, 14 h")
     id: Optional[int] = None
+    # What `schedule` says as data (finder/schedule): rules, exceptions, what was not
+    # understood. Set by the import, stored beside the text; None only before that.
+    schedule_parsed: Optional[Schedule] = None
     # The point the public may see: lat/lon, or the commune's point when show_exact is off.
     public_lat: Optional[float] = None
     public_lon: Optional[float] = None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import CHAPTERS, Group, Place
+from .schedule import Schedule, parse_schedule
 from .store_accounts import AccountsMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -179,10 +180,10 @@ class Store(AccountsMixin):
         self.db.executemany(
             "INSERT INTO places (group_id, position, label, street, postcode, locality,"
             " commune_nis, commune_name, lat, lon, precision, show_exact, schedule,"
-            " public_lat, public_lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " public_lat, public_lon, schedule_data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(group_id, i, p.label, p.street, p.postcode, p.locality, p.commune_nis,
               p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule,
-              p.public_lat, p.public_lon)
+              p.public_lat, p.public_lon, _schedule_json(p))
              for i, p in enumerate(group.places)])
 
     def delete_groups(self, slugs: Iterable[str]) -> None:
@@ -416,4 +417,17 @@ def _place_from_row(r: sqlite3.Row) -> Place:
         id=r["id"], label=r["label"], street=r["street"], postcode=r["postcode"],
         locality=r["locality"], commune_nis=r["commune_nis"], commune_name=r["commune_name"],
         lat=r["lat"], lon=r["lon"], precision=r["precision"], show_exact=bool(r["show_exact"]),
-        schedule=r["schedule"], public_lat=r["public_lat"], public_lon=r["public_lon"])
+        schedule=r["schedule"], public_lat=r["public_lat"], public_lon=r["public_lon"],
+        schedule_parsed=_schedule_from_row(r["schedule"], r["schedule_data"]))
+
+
+def _schedule_json(place: Place) -> str:
+    if place.schedule_parsed is None:
+        return ""
+    return json.dumps(place.schedule_parsed.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def _schedule_from_row(text: str, data: str) -> Schedule:
+    if not data:                      # stored by an older version: read the text now
+        return parse_schedule(text)
+    return Schedule.from_dict(text, json.loads(data))

@@ -76,5 +76,11 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         password_changed_at TEXT NOT NULL);
     """,
+    # 4: the schedule as data beside its text (JSON of finder.schedule.Schedule.to_dict).
+    # '' for places of an older import: the store parses their text when reading them,
+    # until the next import stores the structure.
+    """
+    ALTER TABLE places ADD COLUMN schedule_data TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,83 @@
+"""What people read about a schedule, in French: "Prochaine réunion : mardi 15 décembre,
+14 h–16 h", the next few dates, or why there is no date.
+
+Pure functions of (schedules, moment): views pass the moment of the request, so a cached
+page keyed by the day never shows a meeting that has passed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Optional
+
+from .model import (APPOINTMENT, EMPTY, MONTHS_FR, PARTS_OF_DAY, RECURRING, WEEKDAYS_FR,
+                    Occurrence, Schedule)
+from .recurrence import Moment, _local, next_occurrences
+from .school import SchoolCalendar
+
+TO_CONFIRM = "horaire à confirmer par téléphone"
+BY_APPOINTMENT = "sur rendez-vous : prenez contact pour convenir d'un moment"
+
+
+def clock_fr(moment: datetime) -> str:
+    """14 h, 14 h 30."""
+    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
+
+
+def day_fr(day: date, *, today: Optional[date] = None) -> str:
+    """mardi 15 décembre (the year added when it is not this year's)."""
+    text = f"{WEEKDAYS_FR[day.weekday()]} {'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]}"
+    if today is not None and day.year != today.year:
+        text += f" {day.year}"
+    return text
+
+
+def occurrence_fr(occ: Occurrence, *, today: Optional[date] = None) -> str:
+    """mardi 15 décembre, 14 h–16 h · lundi 7 décembre, le soir · samedi 5 décembre."""
+    text = day_fr(occ.day, today=today)
+    if occ.start is not None and occ.end is not None:
+        text += f", {clock_fr(occ.start)}–{clock_fr(occ.end)}"
+    elif occ.start is not None:
+        text += f", {clock_fr(occ.start)}"
+    elif occ.part_of_day:
+        text += f", {PARTS_OF_DAY[occ.part_of_day]}"
+    return text
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """What a list, a popup or a page shows for one place's schedule."""
+    text: str                       # the original text, always shown when not empty
+    next_line: str = ""             # "Prochaine réunion : mardi 15 décembre, 14 h–16 h"
+    caveat: str = ""                # a doubt about that date
+    note: str = ""                  # when there is no date: TO_CONFIRM or BY_APPOINTMENT
+    upcoming: tuple[str, ...] = ()  # the next few dates, formatted
+    status: str = EMPTY
+
+    @property
+    def known(self) -> bool:
+        return bool(self.next_line)
+
+
+def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 1,
+                  calendar: Optional[SchoolCalendar] = None) -> ScheduleView:
+    """The view of one schedule at `moment` (its next `count` dates)."""
+    if schedule is None or schedule.status == EMPTY:
+        return ScheduleView(text="", status=EMPTY)
+    today = _local(moment).date()
+    occs = next_occurrences([schedule], moment, calendar=calendar, count=count) \
+        if schedule.status == RECURRING else []
+    if occs:
+        first = occs[0]
+        return ScheduleView(
+            text=schedule.text, status=schedule.status,
+            next_line=f"Prochaine réunion : {occurrence_fr(first, today=today)}",
+            caveat=first.caveat,
+            upcoming=tuple(occurrence_fr(o, today=today) + (f" ({o.caveat})" if o.caveat else "")
+                           for o in occs))
+    note = BY_APPOINTMENT if schedule.status == APPOINTMENT else TO_CONFIRM
+    return ScheduleView(text=schedule.text, status=schedule.status, note=note)
+
+
+def schedule_views(schedules: Iterable[Optional[Schedule]], moment: Moment, **kw) -> list[ScheduleView]:
+    return [schedule_view(s, moment, **kw) for s in schedules]
