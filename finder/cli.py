@@ -121,11 +121,16 @@ def locate_command(text: str) -> None:
     """Situer un code postal, une localité ou une commune (JSON sur la sortie standard)."""
     resolved = get_geography().resolve(text)
     if not resolved.ok:
-        message = resolved.message
-        if resolved.suggestions and "Suggestions" not in message:
-            message += " Suggestions : " + ", ".join(resolved.suggestions) + "."
-        _fail(message)
+        _fail(_not_placed(resolved))
     click.echo(json.dumps(resolved.as_dict(), ensure_ascii=False))
+
+
+def _not_placed(resolved) -> str:
+    """Why a text is not one place ("4000 Maastricht", "6211 AB"), with the suggestions."""
+    message = resolved.message
+    if resolved.suggestions and "Suggestions" not in message:
+        message += " Suggestions : " + ", ".join(resolved.suggestions) + "."
+    return message
 
 
 @click.command("search")
@@ -140,13 +145,13 @@ def locate_command(text: str) -> None:
 def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json) -> None:
     """Chercher des groupes, les plus proches d'abord."""
     from .search import search
-    from .serialize import result_dict
+    from .web.api_formats import group_with_places, public_results
     geography = get_geography()
     lat = lon = None
     if postcode:
         origin = geography.resolve(postcode)
         if not origin.ok:
-            _fail(origin.message)
+            _fail(_not_placed(origin))
         lat, lon = origin.lat, origin.lon
     nis = None
     if commune:
@@ -158,12 +163,12 @@ def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json)
         radius_km = 20.0
     outcome = search(get_store(), Query(lat=lat, lon=lon, radius_km=radius_km, chapter=chapter,
                                         theme=theme, commune_nis=nis, limit=limit))
-    if as_json:
+    if as_json:   # what the API publishes: hidden places at their commune only
         click.echo(json.dumps({
             "count": outcome.total,
-            "results": [result_dict(r) for r in outcome.results],
-            "nearest_outside_radius": [result_dict(r) for r in outcome.nearest_outside],
-            "everywhere": [{"slug": g.slug, "name": g.name} for g in outcome.everywhere],
+            "results": public_results(outcome.results, geography),
+            "nearest_outside_radius": public_results(outcome.nearest_outside, geography),
+            "everywhere": [group_with_places(g, geography) for g in outcome.everywhere],
         }, ensure_ascii=False, indent=1))
         return
     if not outcome.results:

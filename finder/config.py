@@ -32,6 +32,9 @@ def defaults(instance_path: str) -> dict:
         "DATABASE": os.path.join(instance_path, "finder.sqlite"),
         # Reference geography (communes.geojson, postcodes.csv): the packaged copy.
         "GEO_DIR": str(PACKAGED_GEO_DIR),
+        # Everyday place names that are not postal localities ("LLN", "Stockel"):
+        # empty = data/place-aliases.csv (finder.data once installed).
+        "PLACE_ALIASES": "",
         # Online geocoding (Nominatim) is opt-in; offline geocoding always works.
         "GEOCODING_ONLINE": False,
         "NOMINATIM_DOMAIN": "nominatim.openstreetmap.org",
@@ -67,8 +70,9 @@ def configure(app, overrides: dict | None = None) -> None:
     if overrides:
         app.config.update(overrides)
     # Relative paths from the environment are relative to where the command runs.
-    for key in ("DATABASE", "GEO_DIR"):
-        app.config[key] = str(Path(app.config[key]).expanduser().resolve())
+    for key in ("DATABASE", "GEO_DIR", "PLACE_ALIASES"):
+        if app.config[key]:
+            app.config[key] = str(Path(app.config[key]).expanduser().resolve())
     configure_sessions(app)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context
 
+from .aliases import PlaceAliasError
 from .geography import Geography, GeographyError, load_geography
 from .snapshot import SnapshotReader
 from .store import Store, StoreError
@@ -29,7 +30,7 @@ class StartupError(SystemExit):
 
 
 def get_geography() -> Geography:
-    return load_geography(current_app.config["GEO_DIR"])
+    return load_geography(current_app.config["GEO_DIR"], current_app.config["PLACE_ALIASES"])
 
 
 def get_reader() -> SnapshotReader:
@@ -74,9 +75,10 @@ def startup_message(exc: Exception, setting: str) -> str:
 def init_app(app: Flask) -> None:
     # Load the reference geography now: a wrong FINDER_GEO_DIR fails at start-up, clearly.
     try:
-        load_geography(app.config["GEO_DIR"])
-    except GeographyError as exc:
-        raise StartupError(startup_message(exc, "FINDER_GEO_DIR")) from None
+        load_geography(app.config["GEO_DIR"], app.config["PLACE_ALIASES"])
+    except (GeographyError, PlaceAliasError) as exc:
+        raise StartupError(startup_message(exc, getattr(exc, "setting", "FINDER_GEO_DIR"))) \
+            from None
     try:
         store = Store(app.config["DATABASE"])
         try:

@@ -2,7 +2,9 @@
 
 Accepted: a 4-digit postcode ("5000", "B-5000", "B5000"), a locality, a commune (French or
 Dutch name), or a postcode with a name ("5000 Namur", "Namur 5000", "5000 Beez",
-"4800 Polleur (Verviers)"). Matching ignores case, accents, hyphens and apostrophes.
+"4800 Polleur (Verviers)", "1050 Bruxelles" as Brussels addresses are written), and the
+everyday names of the alias list ("LLN", "Stockel": finder/aliases.py). Matching ignores
+case, accents, hyphens and apostrophes.
 resolve() never raises for what a person types; statuses are those of models.Resolved.
 For an "ok" answer, suggestions list other places the text could mean (may be empty).
 """
@@ -13,6 +15,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
+from .aliases import PlaceAlias, PlaceAliasError
 from .models import Commune, Locality, Resolved
 from .text import fold
 
@@ -30,6 +33,13 @@ _NUMBER = re.compile(
     r"(?P<digits>\d+)\b", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _NOISE_WORDS = {"b", "be", "belgique", "belgie", "belgien", "belgium"}
+# "1234 AB": the Dutch postcode format (four digits, two letters).
+_DUTCH_POSTCODE = re.compile(r"(?<!\d)(\d{4}) ?([^\W\d_]{2})(?![^\W\d_])")
+_SHORT_WORDS = {"la", "le", "de", "du", "au", "en", "et", "st", "b", "be"}
+# How a Brussels address names the region whatever its commune: "1050 Bruxelles".
+BRUSSELS_REGION = "Bruxelles-Capitale"
+_BRUSSELS_WORDS = ("Bruxelles", "Brussel", "Brussels", "Bruxelles-Capitale",
+                   "Brussel-Hoofdstad")
 
 Place = Union[Commune, Locality]
 _KEY_WORDS = {"st": "saint", "ste": "sainte", "lez": "les", "s": "sur"}
@@ -47,7 +57,8 @@ def name_key(text: str) -> str:
 class Gazetteer:
     """Name and postcode indexes over a Geography."""
 
-    def __init__(self, geo: "Geography"):
+    def __init__(self, geo: "Geography", aliases: tuple[PlaceAlias, ...] = (),
+                 aliases_path: str = ""):
         self.geo = geo
         self._communes_by_key: dict[str, list[Commune]] = {}
         self._commune_keys: dict[str, set[str]] = {}
@@ -59,7 +70,6 @@ class Gazetteer:
         self._localities_by_key: dict[str, list[Locality]] = {}
         for loc in sorted(geo.localities, key=lambda l: (not l.main, l.postcode)):
             self._localities_by_key.setdefault(name_key(loc.name), []).append(loc)
-        self._keys = sorted(set(self._communes_by_key) | set(self._localities_by_key))
         self._postcode_numbers = sorted(int(pc) for pc in geo.postcodes)
         # The locality bearing the commune's name (main first): "5000 Namur" for Namur.
         self._namesake: dict[str, Locality] = {}
@@ -67,6 +77,32 @@ class Gazetteer:
             for loc in locs:
                 if key in self._commune_keys[loc.nis]:
                     self._namesake.setdefault(loc.nis, loc)
+        for alias in aliases:
+            self._add_alias(alias, aliases_path)
+        self._keys = sorted(set(self._communes_by_key) | set(self._localities_by_key))
+        self._brussels_keys = {name_key(w) for w in _BRUSSELS_WORDS}
+
+    def _add_alias(self, alias: PlaceAlias, path: str) -> None:
+        """One more name for a postal locality or a commune (never a new place)."""
+        key = name_key(alias.alias)
+        where = f"ligne {alias.line} : « {alias.alias} »"
+        if not key or key in self._communes_by_key or key in self._localities_by_key:
+            raise PlaceAliasError(f"{where} est déjà le nom d'une commune, d'une localité ou "
+                                  "d'un autre alias", path)
+        if alias.is_commune:
+            commune = self.geo.communes.get(alias.commune_nis)
+            if commune is None:
+                raise PlaceAliasError(f"{where} : aucune commune n'a le code NIS "
+                                      f"{alias.commune_nis}", path)
+            self._communes_by_key[key] = [commune]
+            self._commune_keys[commune.nis].add(key)
+            return
+        target = [l for l in self.geo.localities_for_postcode(alias.postcode)
+                  if name_key(l.name) == name_key(alias.locality)]
+        if not target:
+            raise PlaceAliasError(f"{where} : la localité {alias.postcode} {alias.locality} "
+                                  "n'existe pas dans la liste des codes postaux", path)
+        self._localities_by_key[key] = target
 
     # ----- communes --------------------------------------------------------------------
 
@@ -120,7 +156,17 @@ class Gazetteer:
         belgian = [d for p, d in numbers
                    if len(d) == 4 and (p is None or p.upper() in _BELGIAN_PREFIXES)]
         if belgian:
-            return self._resolve_postcode(query, belgian[0], name, hint)
+            dutch = _DUTCH_POSTCODE.search(spaced)
+            if dutch and fold(dutch.group(2)) in _SHORT_WORDS:
+                dutch = None
+            answer = self._resolve_postcode(query, belgian[0], name, hint)
+            if dutch and not answer.ok:     # "6211 AB": no Belgian place by that name
+                token = f"{dutch.group(1)} {dutch.group(2).upper()}"
+                return Resolved(query=query, status="outside", message=(
+                    f"« {token} » ressemble à un code postal néerlandais : ce répertoire "
+                    "couvre la Wallonie et Bruxelles. Vous pouvez chercher par commune ou "
+                    "par code postal belge."))
+            return answer
         foreign = [f"{p}-{d}" for p, d in numbers if p and p.upper() in _FOREIGN_PREFIXES]
         if foreign or any(len(d) == 5 for _, d in numbers):
             token = foreign[0] if foreign else next(d for _, d in numbers if len(d) == 5)
@@ -166,19 +212,24 @@ class Gazetteer:
                             suggestions=_first(labels, limit=len(labels)), message=(
                                 f"Le code postal {pc} ne correspond pas à « {name} » : "
                                 "précisez le lieu."))
-        return self._locality_answer(raw, locs[0], message=(
-            f"« {name} » n'a pas été reconnu : position du code postal {pc} "
-            f"({locs[0].name})."))
+        names = " et ".join(dict.fromkeys(self.geo.communes[l.nis].name_fr for l in locs))
+        return Resolved(query=raw, status="mismatch", postcode=pc,
+                        suggestions=_first([self._label(l) for l in locs]), message=(
+                            f"« {name} » n'est pas une localité du code postal {pc} "
+                            f"({names}) : vérifiez le code postal ou le nom du lieu."))
 
     def _match_in_postcode(self, locs: list[Locality], key: str) -> Optional[Locality]:
         if not key:
             return None
-        for loc in locs:
-            if name_key(loc.name) == key:
+        for loc in self._localities_by_key.get(key, ()):   # its name, or an alias of it
+            if loc in locs:
                 return loc
         for loc in locs:                      # "6001 Charleroi": the commune of the code
             if key in self._commune_keys[loc.nis]:
                 return loc
+        if key in self._brussels_keys and \
+                self.geo.communes[locs[0].nis].region == BRUSSELS_REGION:
+            return locs[0]                    # "1050 Bruxelles": how Brussels writes it
         keys = [name_key(l.name) for l in locs]
         close = difflib.get_close_matches(key, keys, n=1, cutoff=0.8)
         return locs[keys.index(close[0])] if close else None
@@ -187,7 +238,7 @@ class Gazetteer:
         key = name_key(name)
         places = self._places(key, hint)
         if not places:
-            suggestions = self._suggest(key)
+            suggestions = self._suggest(key, name)
             message = ("Aucune commune ni localité de Wallonie ou de Bruxelles "
                        f"ne s'appelle « {name} ».")
             return Resolved(query=raw, status="not_found", suggestions=suggestions,
@@ -241,13 +292,17 @@ class Gazetteer:
             label += f" ({commune.name_fr})"
         return label
 
-    def _suggest(self, key: str) -> tuple[str, ...]:
-        """Close names: prefix matches first, then look-alikes (difflib)."""
+    def _suggest(self, key: str, typed: str = "") -> tuple[str, ...]:
+        """Close names only: names that begin with the typed words ("Braine" → the three
+        Braine-…), then look-alikes (difflib); "Gent" does not suggest Gentinnes."""
         if not key:
             return ()
         prefixed = []
-        if len(key) >= 3:
-            prefixed = sorted((k for k in self._keys if k.startswith(key)),
+        words = fold(typed)
+        if len(key) >= 3 and words:
+            starts = re.compile(re.escape(words) + r"(?: |$)")
+            prefixed = sorted((k for k in self._keys if k.startswith(key) and k != key
+                               and any(starts.match(n) for n in self._folded_names(k))),
                               key=lambda k: (not self._communes_by_key.get(k), len(k), k))
         close = difflib.get_close_matches(key, self._keys, n=MAX_SUGGESTIONS, cutoff=0.75)
         labels = []
@@ -255,6 +310,11 @@ class Gazetteer:
             places = self._places(k)
             labels += [self._label(p, with_commune=len(places) > 1) for p in places]
         return _first(labels)
+
+    def _folded_names(self, key: str) -> list[str]:
+        names = [fold(c.name_fr) for c in self._communes_by_key.get(key, ())]
+        names += [fold(c.name_nl) for c in self._communes_by_key.get(key, ())]
+        return names + [fold(l.name) for l in self._localities_by_key.get(key, ())]
 
 
 def _readable(text: str) -> str:

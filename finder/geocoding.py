@@ -6,8 +6,11 @@ Built like geopy: one small interface per provider.
 - OnlineGeocoder (opt-in): geopy's Nominatim behind a RateLimiter and a persistent cache;
   the same address is never asked twice, "not found" answers included.
 - GeocodingChain.locate(place): manual coordinates -> cached or online street address ->
-  offline postcode/locality/commune. Nothing is placed silently at a wrong spot: names that
-  cannot be resolved, or that contradict each other, give ok=False and a French message.
+  offline postcode/locality/commune, the last through OfflineGeocoder.geocode() (the one
+  path tests and production share). Nothing is placed silently at a wrong spot: names that
+  cannot be resolved, or that contradict each other, give ok=False and a French message; a
+  point outside every commune is outside the area unless it lies on the border of its
+  postcode's commune (Geography.commune_for_venue).
 
 No SQL here: the cache is any object with cache_get/cache_put (finder.store.Store is one).
 """
@@ -66,7 +69,7 @@ class OfflineGeocoder(Geocoder):
         """"5000 Beez", "Alleur", "Mons", "4432"... -> Location, or None when not found,
         ambiguous or outside Wallonia-Brussels. exactly_one=False: a list of every
         candidate (all the localities of a postcode, each meaning of an ambiguous name)."""
-        resolved = self.geography.resolve(str(query or "").strip())
+        resolved = self.why_not(query)
         if exactly_one:
             return self._location(resolved) if resolved.ok else None
         if resolved.status not in ("ok", "ambiguous"):
@@ -74,6 +77,11 @@ class OfflineGeocoder(Geocoder):
         others = [self.geography.resolve(s) for s in resolved.suggestions]
         candidates = [r for r in [resolved, *others] if r.ok]
         return list({loc.address: loc for loc in map(self._location, candidates)}.values())
+
+    def why_not(self, query) -> Resolved:
+        """The gazetteer's whole answer for query: for a None from geocode(), the reason
+        (status, French message, suggestions)."""
+        return self.geography.resolve(str(query or "").strip())
 
     def reverse(self, query, exactly_one=True, timeout=None):
         """The commune at a point, with its nearest postal locality; None outside."""
@@ -91,6 +99,7 @@ class OfflineGeocoder(Geocoder):
 
     def _location(self, resolved: Resolved) -> Location:
         raw = _raw(resolved.precision, resolved.postcode, resolved.locality, resolved.commune)
+        raw["note"] = resolved.message
         address = _address(resolved.postcode, resolved.locality, resolved.commune)
         return Location(address, (resolved.lat, resolved.lon), raw)
 
@@ -233,20 +242,16 @@ class GeocodingChain:
             postcode=spot.postcode or place.postcode, locality=spot.locality or place.locality)
         return LocateOutcome(located, ok=True, source=source, note=note)
 
-    def _commune_near(self, lat: float, lon: float, default: Optional[Commune]):
-        """Commune containing the point; for a border point within the service area's
-        tolerance, the expected one or the nearest; None outside."""
-        commune = self.geography.commune_at(lat, lon)
-        if commune is None and self.geography.in_service_area(lat, lon):
-            commune = default or self.geography.nearest_commune(lat, lon)[0]
-        return commune
+    def _commune_near(self, lat: float, lon: float, place: Place) -> Optional[Commune]:
+        """The commune of a point found for place; None outside the area."""
+        return self.geography.commune_for_venue(lat, lon, place.postcode.strip())
 
     # -- manual coordinates --------------------------------------------------------------
     def _manual(self, place: Place) -> LocateOutcome:
         lat, lon = place.lat, place.lon
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise _Problem(f"Coordonnées invalides : {lat}, {lon}.")
-        commune = self._commune_near(lat, lon, self._named_commune(place))
+        commune = self._commune_near(lat, lon, place)
         if commune is None:
             raise _Problem(f"Coordonnées hors de Wallonie et de Bruxelles : {lat:.5f}, "
                            f"{lon:.5f}. Vérifiez la latitude et la longitude.")
@@ -277,7 +282,7 @@ class GeocodingChain:
         placed = f"placé {PRECISION_WORDS[fallback.precision]}."
         if found is None:
             return None, "", f"Adresse introuvable en ligne : « {query} » ; {placed}"
-        commune = self._commune_near(found.latitude, found.longitude, fallback.commune)
+        commune = self._commune_near(found.latitude, found.longitude, place)
         if commune is None:
             return None, "", ("Le géocodeur en ligne propose un point hors de Wallonie et "
                               f"de Bruxelles pour « {query} » : ignoré, {placed}")
@@ -302,28 +307,35 @@ class GeocodingChain:
             return self._commune_spot(named)
         raise _Problem("Ni code postal, ni localité, ni commune : impossible de placer ce lieu.")
 
+    def _offline(self, query: str, what: str = "", detail: str = "") -> Location:
+        """The offline geocoder's place for query, or the problem saying why there is none."""
+        found = self.offline.geocode(query)
+        if found is None:
+            raise _Problem(not_placed_message(self.offline.why_not(query), query, what, detail))
+        return found
+
     def _from_postcode(self, postcode: str, locality: str, named: Optional[Commune]) -> _Spot:
         query = f"{postcode} {locality}".strip()
-        localities = self.geography.localities_for_postcode(postcode)
-        if not localities:
-            raise _Problem(not_placed_message(self.geography.resolve(query), query))
-        communes = {loc.nis: self.geography.communes[loc.nis] for loc in localities}
+        every = self.offline.geocode(postcode, exactly_one=False)   # each locality of it
+        if not every:
+            self._offline(query)                    # raises: why there is no such postcode
+        communes = {loc.raw["commune_nis"]: self.geography.communes[loc.raw["commune_nis"]]
+                    for loc in every}
         names = ", ".join(sorted(c.name_fr for c in communes.values()))
         if named is not None and named.nis not in communes:
             raise _Problem(f"Le code postal {postcode} ({names}) ne correspond pas à la "
                            f"commune « {named.name_fr} » : lequel est juste ?")
         why = ""
         if locality:
-            resolved = self.geography.resolve(query)
-            if resolved.ok and resolved.precision == "locality" and not resolved.message:
-                return _spot_of(resolved)
-            if not resolved.ok:   # a place under another postcode
+            found = self.offline.geocode(query)
+            if found is not None:
+                return self._spot_of(found)
+            resolved = self.offline.why_not(query)
+            if resolved.status != "mismatch":      # a place under another postcode
                 raise _Problem(not_placed_message(resolved, query, what="Incohérence"))
             why = f"« {locality} » n'est pas une localité du code postal {postcode}"
-        elif len(localities) == 1:
-            loc: Locality = localities[0]
-            return _Spot(loc.lat, loc.lon, "locality" if loc.trusted else "commune",
-                         communes[loc.nis], loc.postcode, loc.name)
+        elif len(every) == 1:
+            return self._spot_of(every[0])
         if named is None and len(communes) > 1:
             raise _Problem(f"Le code postal {postcode} couvre plusieurs communes ({names}) : "
                            "précisez la commune ou la localité.")
@@ -331,21 +343,20 @@ class GeocodingChain:
 
     def _from_locality(self, locality: str, named: Optional[Commune]) -> _Spot:
         if named is None:
-            resolved = self.geography.resolve(locality)
-            if not resolved.ok:
-                raise _Problem(not_placed_message(resolved, locality))
-            return _spot_of(resolved)
+            return self._spot_of(self._offline(locality))
         query = f"{locality} ({named.name_fr})"   # the commune as a hint, as people write it
-        resolved = self.geography.resolve(query)
-        if resolved.ok and resolved.commune and resolved.commune.nis == named.nis:
-            return _spot_of(resolved)
-        if resolved.status == "not_found":   # a hamlet, a district: the commune, honestly
+        found = self.offline.geocode(query)
+        if found is not None and found.raw["commune_nis"] == named.nis:
+            return self._spot_of(found)
+        if found is None and self.offline.why_not(query).status == "not_found":
+            # a hamlet, a district: the commune, honestly
             return self._commune_spot(
                 named, f"« {locality} » n'est pas une localité postale de {named.name_fr}")
-        where = f" ({resolved.commune.name_fr})" if resolved.ok and resolved.commune else ""
-        raise _Problem(not_placed_message(
-            resolved, query, what="Incohérence",
-            detail=f"« {locality} »{where} n'est pas dans la commune « {named.name_fr} »."))
+        where = f" ({found.raw['commune_name']})" if found is not None else ""
+        detail = f"« {locality} »{where} n'est pas dans la commune « {named.name_fr} »."
+        if found is None:
+            self._offline(query, what="Incohérence", detail=detail)   # raises, with why
+        raise _Problem(f"Incohérence : « {query} ». {detail}")
 
     def _named_commune(self, place: Place) -> Optional[Commune]:
         given = place.commune_nis.strip() or place.commune_name.strip()
@@ -365,16 +376,18 @@ class GeocodingChain:
                            f"trouvé, à {commune.name_fr} : lequel est juste ?")
 
     def _commune_spot(self, commune: Commune, why: str = "") -> _Spot:
-        lat, lon = self.geography.representative_point(commune.nis)
-        return _Spot(lat, lon, "commune", commune,
-                     note=f"{why} : placé au centre de la commune." if why else "")
+        spot = self._spot_of(self._offline(commune.name_fr))   # its representative point
+        return dataclasses.replace(spot, precision="commune", commune=commune, postcode="",
+                                   locality="",
+                                   note=f"{why} : placé au centre de la commune." if why else "")
 
-
-def _spot_of(resolved: Resolved) -> _Spot:
-    if resolved.precision != "locality":
-        return _Spot(resolved.lat, resolved.lon, "commune", resolved.commune)
-    return _Spot(resolved.lat, resolved.lon, "locality", resolved.commune,
-                 resolved.postcode or "", resolved.locality or "")
+    def _spot_of(self, found: Location) -> _Spot:
+        raw = found.raw
+        commune = self.geography.communes[raw["commune_nis"]]
+        if raw["precision"] != "locality":
+            return _Spot(found.latitude, found.longitude, "commune", commune, note=raw["note"])
+        return _Spot(found.latitude, found.longitude, "locality", commune,
+                     raw["postcode"] or "", raw["locality"] or "", note=raw["note"])
 
 
 def street_query(place: Place) -> str:

@@ -33,6 +33,8 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, shape
 
+from .aliases import ALIASES_FILE, PlaceAlias, read_aliases
+from .config import data_file
 from .gazetteer import Gazetteer, medoid, name_key
 from .models import Commune, Locality, Resolved
 from .text import fold
@@ -51,7 +53,9 @@ BRUSSELS_LABEL = "Bruxelles-Capitale"
 _X_SCALE = math.cos(math.radians(50.5))
 KM_PER_DEGREE = 111.2
 SERVICE_TOLERANCE_KM = 2.0   # a visitor's position just outside the simplified outlines
-BORDER_TOLERANCE_KM = 1.0    # a venue outside every outline, this close to its postcode's commune
+# A venue outside every outline but this close to its postcode's commune is in it
+# (outlines are simplified on a ~25 m grid).
+BORDER_TOLERANCE_KM = 0.3
 
 _REQUIRED_COLUMNS = ("postcode", "locality", "lat", "lon", "commune_nis", "point_trusted")
 
@@ -78,7 +82,8 @@ def _point(lat: float, lon: float) -> Point:
 class Geography:
     """Communes and postal localities, loaded once per process (see load_geography)."""
 
-    def __init__(self, directory: Path, features: list[dict], rows: list[dict]):
+    def __init__(self, directory: Path, features: list[dict], rows: list[dict],
+                 aliases: tuple[PlaceAlias, ...] = (), aliases_path: str = ""):
         self.directory = directory
         self.communes: dict[str, Commune] = {}
         self._outlines: dict[str, dict] = {}     # nis -> GeoJSON geometry as read
@@ -111,19 +116,21 @@ class Geography:
                 central = medoid(locs)
                 locs.sort(key=lambda l: l is not central)
 
-        self._gazetteer = Gazetteer(self)
+        self._gazetteer = Gazetteer(self, aliases, aliases_path)
 
     # ----- loading ---------------------------------------------------------------------
 
     @classmethod
-    def load(cls, directory: str | Path) -> "Geography":
-        """Read communes.geojson and postcodes.csv from directory."""
+    def load(cls, directory: str | Path, aliases: str | Path | None = None) -> "Geography":
+        """Read communes.geojson and postcodes.csv from directory, and the alias list
+        (data/place-aliases.csv unless another file is given)."""
         directory = Path(directory).expanduser()
         if not directory.is_dir():
             raise GeographyError("le dossier n'existe pas", directory)
         features = _read_geojson(directory / COMMUNES_FILE, directory)
         rows = _read_postcodes(directory / POSTCODES_FILE, directory)
-        return cls(directory, features, rows)
+        aliases_path = Path(aliases) if aliases else data_file(ALIASES_FILE)
+        return cls(directory, features, rows, read_aliases(aliases_path), str(aliases_path))
 
     def _place_localities(self, rows: list[dict]) -> list[Locality]:
         """Every locality in the commune postcodes.csv names (commune_nis); an untrusted
@@ -220,6 +227,21 @@ class Geography:
         if not (math.isfinite(lat) and math.isfinite(lon)):
             return False
         return self.nearest_commune(lat, lon)[1] <= tolerance_km
+
+    def commune_for_venue(self, lat: float, lon: float, postcode: str = "") -> Optional[Commune]:
+        """The commune of a meeting place's point: the commune containing it; for a point
+        outside every outline, the commune of its Walloon or Brussels postcode if the point
+        is within BORDER_TOLERANCE_KM of it (a border village on a simplified outline);
+        else None: outside the area (Drogenbos, Ronse, Givet, Steinfort are not Walloon)."""
+        commune = self.commune_at(lat, lon)
+        if commune is not None:
+            return commune
+        locs = self.localities_for_postcode(postcode) if postcode else []
+        if not locs:
+            return None
+        nis = locs[0].nis
+        near = self._distance_km(_point(float(lat), float(lon)), nis) <= BORDER_TOLERANCE_KM
+        return self.communes[nis] if near else None
 
     # ----- communes and localities -----------------------------------------------------
 
@@ -365,13 +387,15 @@ def _read_row(row: dict, line: int, filename: str, directory: Path) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: str) -> Geography:
-    return Geography.load(path)
+def _load_cached(path: str, aliases: str) -> Geography:
+    return Geography.load(path, aliases or None)
 
 
-def load_geography(directory: str | Path) -> Geography:
-    """The geography of directory, loaded once per process (errors are not cached)."""
-    return _load_cached(str(Path(directory).expanduser().resolve()))
+def load_geography(directory: str | Path, aliases: str | Path | None = None) -> Geography:
+    """The geography of directory (with the alias list at aliases, or the one in data/),
+    loaded once per process (errors are not cached)."""
+    aliases_key = str(Path(aliases).expanduser().resolve()) if aliases else ""
+    return _load_cached(str(Path(directory).expanduser().resolve()), aliases_key)
 
 
 load_geography.cache_clear = _load_cached.cache_clear   # for tests that swap data

@@ -74,7 +74,8 @@ class Locality:
 class Resolved:
     """The answer of Geography.resolve(text): a place, or why there is none.
 
-    status: "ok" | "not_found" | "ambiguous" | "outside" | "invalid"
+    status: "ok" | "not_found" | "ambiguous" | "mismatch" | "outside" | "invalid"
+    ("mismatch": a valid postcode with a name that is none of its localities, "5000 Paris")
     """
     query: str
     status: str

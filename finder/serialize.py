@@ -1,4 +1,4 @@
-"""Plain data → JSON-ready dicts, for the CLI, the API, exports and the map.
+"""Plain data → JSON-ready dicts, for the API (and the CLI through it), exports and the map.
 
 `public_place` is the one place where a location that must not be shown exactly is
 reduced to its commune: every public output goes through it.
@@ -6,9 +6,8 @@ reduced to its commune: every public output goes through it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
 
-from .models import CHAPTER_TITLES, Group, Place, Result
+from .models import CHAPTER_TITLES, Group, Place
 
 
 def public_place(place: Place, geography) -> Place:
@@ -43,16 +42,4 @@ def place_dict(place: Place) -> dict:
         "commune": {"nis": place.commune_nis, "name": place.commune_name},
         "lat": place.lat, "lon": place.lon, "precision": place.precision,
         "exact_location_shown": place.show_exact, "schedule": place.schedule,
-    }
-
-
-def result_dict(result: Result, geography=None) -> dict:
-    place = result.place
-    if place is not None and geography is not None:
-        place = public_place(place, geography)
-    distance: Optional[float] = result.distance_km
-    return {
-        "group": group_dict(result.group),
-        "place": place_dict(place) if place is not None else None,
-        "distance_km": round(distance, 2) if distance is not None else None,
     }

@@ -224,12 +224,36 @@ def test_dutch_commune_name_is_understood(chain):
     assert outcome.place.commune_nis == IXELLES
 
 
-def test_a_district_that_is_no_postal_locality_falls_back_to_its_commune(chain):
-    outcome = chain.locate(Place(locality="Stockel", commune_name="Woluwe-Saint-Pierre"))
+def test_a_district_that_is_no_postal_locality_falls_back_to_its_commune(chain, geo):
+    outcome = chain.locate(Place(locality="Salzinnes", commune_name="Namur"))
     assert outcome.ok
-    assert (outcome.place.precision, outcome.place.commune_nis) == ("commune",
-                                                                    WOLUWE_ST_PIERRE)
-    assert "Stockel" in outcome.note and "centre de la commune" in outcome.note
+    assert (outcome.place.precision, outcome.place.commune_nis) == ("commune", NAMUR)
+    assert (outcome.place.lat, outcome.place.lon) == geo.representative_point(NAMUR)
+    assert "Salzinnes" in outcome.note and "centre de la commune" in outcome.note
+
+
+@pytest.mark.parametrize("place, postcode, locality", [
+    (Place(locality="Stockel", commune_name="Woluwe-Saint-Pierre"), "1150",
+     "Woluwe-Saint-Pierre"),
+    (Place(locality="Mousty", commune_name="Ottignies-Louvain-la-Neuve"), "1341",
+     "Céroux-Mousty"),
+    (Place(postcode="1348", locality="LLN"), "1348", "Louvain-La-Neuve"),
+    (Place(locality="Laeken", commune_name="Bruxelles"), "1020", "Laeken"),
+])
+def test_everyday_names_of_the_alias_list_are_placed_at_locality_precision(
+        chain, place, postcode, locality):
+    """The demo inventory's "Mousty (Ottignies-Louvain-la-Neuve)" and "Bruxelles (Stockel)"."""
+    outcome = chain.locate(place)
+    assert outcome.ok and outcome.note == ""
+    assert (outcome.place.precision, outcome.place.postcode, outcome.place.locality) == (
+        "locality", postcode, locality)
+
+
+def test_a_postcode_with_a_name_that_is_not_one_of_its_localities_is_said(chain, geo):
+    outcome = chain.locate(Place(postcode="4000", locality="Maastricht"))
+    assert outcome.ok and outcome.place.precision == "commune"
+    assert outcome.place.commune_name == "Liège"
+    assert "« Maastricht » n'est pas une localité du code postal 4000" in outcome.note
 
 
 def test_a_homonym_locality_is_told_apart_by_its_commune(chain):
@@ -289,6 +313,37 @@ def test_coordinates_in_lille_are_rejected(chain):
     assert not outcome.ok
     assert "hors de Wallonie et de Bruxelles" in outcome.problem
     assert outcome.place.lat is None
+
+
+# Town centres just across the border, each with its own postcode and with the postcode of
+# the Walloon or Brussels commune next to it (Uccle, Frasnes-lez-Anvaing, Hastière, Arlon).
+ACROSS_THE_BORDER = [
+    ("Drogenbos", 50.7870, 4.3160, "1620", "1180"),
+    ("Ronse", 50.7460, 3.6000, "9600", "7911"),
+    ("Givet", 50.1380, 4.8250, "", "5540"),
+    ("Steinfort", 49.6600, 5.9160, "", "6700"),
+]
+
+
+@pytest.mark.parametrize("name, lat, lon, own, neighbour", ACROSS_THE_BORDER)
+def test_coordinates_just_across_the_border_are_outside(chain, geo, name, lat, lon, own,
+                                                       neighbour):
+    assert geo.commune_at(lat, lon) is None and geo.in_service_area(lat, lon)   # the trap
+    for postcode in {own, neighbour, ""}:
+        outcome = chain.locate(Place(lat=lat, lon=lon, postcode=postcode))
+        assert not outcome.ok, (name, postcode, outcome.place)
+        assert "hors de Wallonie et de Bruxelles" in outcome.problem
+
+
+@pytest.mark.parametrize("postcode, name, commune", [("1320", "L'ecluse", "Beauvechain"),
+                                                     ("4690", "Eben-Emael", "Bassenge")])
+def test_a_border_village_point_just_outside_its_simplified_outline_is_in(
+        chain, geo, postcode, name, commune):
+    loc = next(l for l in geo.localities_for_postcode(postcode) if l.name == name)
+    outcome = chain.locate(Place(lat=loc.lat, lon=loc.lon, postcode=postcode))
+    assert outcome.ok and outcome.place.precision == "exact"
+    assert outcome.place.commune_name == commune
+    assert not chain.locate(Place(lat=loc.lat, lon=loc.lon)).ok      # no postcode: no claim
 
 
 def test_coordinates_in_another_commune_than_the_named_one_are_reported(chain):
@@ -358,6 +413,16 @@ def test_online_result_outside_wallonia_brussels_is_rejected(geo, nominatim):
     assert outcome.place.precision == "locality" and outcome.place.commune_nis == NAMUR
     assert (outcome.place.lat, outcome.place.lon) != LILLE
     assert "hors de Wallonie" in outcome.note
+
+
+def test_online_result_just_across_the_border_is_ignored(geo, nominatim):
+    place = Place(street="Rue de Charlemont 1", postcode="5540", commune_name="Hastière")
+    nominatim.answers[street_query(place)] = nominatim_result(
+        50.1380, 4.8250, "Rue de Charlemont, Givet, France", road="Rue de Charlemont")
+    outcome = online_chain(geo, nominatim, DictCache()).locate(place)
+    assert outcome.ok and outcome.place.precision == "commune"
+    assert outcome.place.commune_name == "Hastière"
+    assert "hors de Wallonie et de Bruxelles" in outcome.note
 
 
 def test_online_result_in_another_commune_is_rejected(geo, nominatim):

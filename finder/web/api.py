@@ -6,9 +6,11 @@ Conventions (the OpenAPI document says the same):
   status; messages are French, for people; codes are stable, for programs:
   400 invalid_parameter / missing_parameter, 404 not_found / group_not_found /
   place_not_found, 405 method_not_allowed, 422 origin_* / commune_not_found /
-  place_ambiguous / place_outside;
+  place_ambiguous / place_mismatch (a postcode with a name that is none of its
+  localities: "4000 Maastricht") / place_outside;
 - a search whose origin (postcode, place name or lat/lon) cannot be placed is an error
-  (422 origin_not_found, origin_ambiguous, origin_outside; 400 origin_invalid), like
+  (422 origin_not_found, origin_ambiguous, origin_mismatch, origin_outside; 400
+  origin_invalid), like
   /locate: a program gets no silently unsorted list; "notices" are what remains worth
   telling (demo data, radius widened, another locality of the postcode...);
 - CORS: Access-Control-Allow-Origin: * ; ETag (hash of the body) and 304 on
@@ -332,7 +334,8 @@ def communes():
 
 
 _LOCATE_ERRORS = {"not_found": (404, "place_not_found"), "ambiguous": (422, "place_ambiguous"),
-                  "outside": (422, "place_outside"), "invalid": (400, "invalid_parameter")}
+                  "mismatch": (422, "place_mismatch"), "outside": (422, "place_outside"),
+                  "invalid": (400, "invalid_parameter")}
 
 
 @bp.get("/v1/locate")

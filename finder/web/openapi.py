@@ -247,7 +247,7 @@ def paths() -> dict:
     search_errors = {
         "400": _error("Invalid parameter, or origin text that is not a place (origin_invalid)."),
         "422": _error("The origin cannot be placed (origin_not_found, origin_ambiguous, "
-                      "origin_outside, with suggestions) or the commune is unknown "
+                      "origin_mismatch, origin_outside, with suggestions) or the commune is unknown "
                       "(commune_not_found)."),
     }
     return {
@@ -307,7 +307,9 @@ def paths() -> dict:
                 "400": _error("Empty, too long or not a place (missing_parameter, "
                               "invalid_parameter)."),
                 "404": _error("Not found (place_not_found, with suggestions)."),
-                "422": _error("Ambiguous (place_ambiguous) or outside Wallonia and Brussels "
+                "422": _error("Ambiguous (place_ambiguous), a postcode with a name that is "
+                              "none of its localities (place_mismatch, with the postcode's "
+                              "localities as suggestions) or outside Wallonia and Brussels "
                               "(place_outside).")},
             [{**_param("q", {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
                        "Postcode, locality or commune."), "required": True}], "geography"),
