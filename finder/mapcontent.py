@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
-from .text import safe_email, safe_url
+from .validation import safe_email, safe_url
 
 MIXED = -1                 # chapter index of a marker whose groups have several chapters
 

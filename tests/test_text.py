@@ -5,7 +5,8 @@ import pytest
 
 from finder.mapcontent import place_details
 from finder.models import Group, Place
-from finder.text import fold, safe_email, safe_url
+from finder.text import fold
+from finder.validation import safe_email, safe_url
 from finder.web.render import mailto_href
 
 

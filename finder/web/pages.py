@@ -18,8 +18,8 @@ from ..geography import ATTRIBUTION
 from ..models import CHAPTERS, PRECISION_LABELS
 from ..searchcache import cached_search
 from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search
-from .render import (CRISIS_LINES, group_view, mailto_href, plural, result_view, tel_href,
-                     url_host)
+from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
+                     tel_href)
 from .searchform import form_choices
 
 bp = Blueprint("pages", __name__)
@@ -249,7 +249,7 @@ def _common_context() -> dict:
 
 @bp.app_template_filter("url_host")
 def _url_host(url: str) -> str:
-    return url_host(url)
+    return display_host(url)
 
 
 @bp.app_template_filter("capitalize_first")

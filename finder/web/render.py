@@ -1,17 +1,18 @@
 """Presentation helpers for the finder's pages: plain data → what a person reads.
 
 Everything here returns plain strings or small dataclasses; the templates escape them.
-Link targets built from inventory text go through `safe_url`, `tel_href` and `mailto_href`,
-which return None when the text cannot be a safe link (the template then shows it as text).
+Link targets built from inventory text go through `safe_url`, `tel_href` and `mailto_href`
+(the rules are finder/validation.py's), which return None when the text cannot be a safe
+link (the template then shows it as text). Link texts show hosts in ASCII (punycode).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Optional
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from ..text import safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
+from ..validation import display_host, safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
 from ..serialize import public_place
 
@@ -43,14 +44,6 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # ----- links -------------------------------------------------------------------------
-
-def url_host(url: str) -> str:
-    """'https://www.cancer.be/x' → 'www.cancer.be' (for short link texts)."""
-    try:
-        return urlsplit(url).netloc or url
-    except ValueError:
-        return url
-
 
 def tel_href(phone: str) -> Optional[str]:
     """'02 736 99 99' → 'tel:027369999'; None if there are too few digits to dial."""
@@ -200,7 +193,7 @@ def group_view(group: Group, geography=None) -> GroupView:
         phone_href=tel_href(group.phone),
         email_href=mailto_href(group.email),
         website_href=website,
-        website_text=url_host(website) if website else group.website,
+        website_text=display_host(website) if website else group.website,
         source_href=source,
         published=published_phrase(group.source_date),
         checked=french_date(group.checked_on),
