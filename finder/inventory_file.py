@@ -10,13 +10,15 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .models import CHAPTER_SLUGS, KINDS, Group, Place
 from .schedule import parse_schedule
 from .schedule.columns import ColumnError, columns_from_schedule, schedule_from_columns
-from .text import safe_email, safe_url, slugify
+from .text import slugify
+from .validation import email_problem, url_problem
 
 GROUP_COLUMNS = (
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
@@ -46,6 +48,27 @@ _PHONE = re.compile(r"^[0-9+ ./()\-]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
 _NO = {"non", "n", "no", "0", "false", "faux", ""}
+
+
+# A cell beginning with one of these is a formula once the file is opened in a spreadsheet.
+FORMULA_TRIGGERS = "=+-@\t\r"
+_NEUTRALISED = re.compile("^'*[" + re.escape(FORMULA_TRIGGERS) + "]")
+_TO_RESTORE = re.compile("^'+[" + re.escape(FORMULA_TRIGGERS) + "]")
+
+
+def neutralise(value: str) -> str:
+    """A cell as written to a CSV file: one apostrophe before a would-be formula.
+
+    "=HYPERLINK(…)" → "'=HYPERLINK(…)", "+32 2 …" → "'+32 2 …"; a value that already
+    starts with apostrophes before such a character gets one more, so `_unneutralise`
+    (on import) gives back exactly the value written. Anything else is left alone.
+    """
+    return "'" + value if _NEUTRALISED.match(value) else value
+
+
+def _unneutralise(value: str) -> str:
+    """The inverse of `neutralise`, applied to every cell read (CSV and XLSX)."""
+    return value[1:] if _TO_RESTORE.match(value) else value
 
 
 class InventoryFileError(Exception):
@@ -144,7 +167,8 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
                 raise InventoryFileError(
                     f"ligne {reader.line_num} : {len(values)} valeurs pour {len(header)} "
                     "colonnes (une virgule de trop, ou un texte avec virgule sans guillemets ?).")
-            yield reader.line_num, {h: (v or "").strip() for h, v in zip(header, values)}
+            yield reader.line_num, {h: _unneutralise((v or "").strip())
+                                    for h, v in zip(header, values)}
     finally:
         csv.field_size_limit(limit)
 
@@ -153,20 +177,37 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise InventoryFileError(f"Classeur XLSX illisible : {exc}") from exc
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
+        sources = formulas.worksheets[0].iter_rows(values_only=True)
         try:
             header = _check_header([str(h or "") for h in next(rows)])
+            next(sources, None)
         except StopIteration:
             raise InventoryFileError("La première feuille du classeur est vide.") from None
-        for number, values in enumerate(rows, start=2):
+        found, uncomputed = [], []
+        for number, (values, written) in enumerate(zip(rows, sources), start=2):
+            for h, value, source in zip(header, values, written):
+                if h and value is None and isinstance(source, str) and source.startswith("="):
+                    uncomputed.append(f"ligne {number}, colonne « {h} » ({source[:60]})")
             cells = ["" if v is None else _cell_text(v) for v in values]
             if any(c.strip() for c in cells):
-                yield number, {h: c.strip() for h, c in zip(header, cells) if h}
+                found.append((number, {h: _unneutralise(c.strip())
+                                       for h, c in zip(header, cells) if h}))
     finally:
         book.close()
+        formulas.close()
+    if uncomputed:
+        raise InventoryFileError(
+            "Le classeur contient des formules dont la valeur n'a jamais été calculée (il a "
+            "sans doute été écrit par un programme) : " + "; ".join(uncomputed[:10])
+            + (f" et {len(uncomputed) - 10} autre(s)" if len(uncomputed) > 10 else "")
+            + ". Ouvrez-le dans un tableur, qui calcule les formules, et enregistrez-le, ou "
+              "remplacez chaque formule par sa valeur.")
+    yield from found
 
 
 def _cell_text(value) -> str:
@@ -185,6 +226,16 @@ def _flag(value: str, default: bool) -> Optional[bool]:
         return True
     if v in _NO:
         return False
+    return None
+
+
+def _date_problem(text: str) -> Optional[str]:
+    if not _DATE.match(text):
+        return f"date invalide « {text} » (format attendu : AAAA-MM-JJ)."
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return f"« {text} » n'est pas une date du calendrier (jour ou mois impossible)."
     return None
 
 
@@ -240,18 +291,18 @@ def parse(rows: Iterable[tuple[int, dict]],
                 report("services", f"service inconnu « {s} ». Valeurs permises : "
                                    + ", ".join(SERVICES) + ".")
         email = row.get("email", "")
-        if email and not safe_email(email):
-            report("email", f"adresse e-mail invalide « {email} ».")
+        if email and (problem := email_problem(email)):
+            report("email", f"adresse e-mail refusée « {email} » : {problem}")
         for column in ("website", "source_url"):
             url = row.get(column, "")
-            if url and not safe_url(url):
-                report(column, f"adresse web invalide « {url} » (doit commencer par http:// ou https://).")
+            if url and (problem := url_problem(url)):
+                report(column, f"adresse web refusée « {url} » : {problem}")
         phone = row.get("phone", "")
         if phone and (not _PHONE.match(phone) or not 3 <= sum(c.isdigit() for c in phone) <= 15):
             report("phone", f"numéro de téléphone invalide « {phone} ».")
         checked = row.get("checked_on", "")
-        if checked and not _DATE.match(checked):
-            report("checked_on", f"date invalide « {checked} » (format attendu : AAAA-MM-JJ).")
+        if checked and (problem := _date_problem(checked)):
+            report("checked_on", problem)
         demo = _flag(row.get("demo", ""), False)
         if demo is None:
             report("demo", f"valeur « {row['demo']} » : écrivez oui ou non.")
@@ -374,8 +425,10 @@ def group_rows(group: Group) -> list[dict]:
     return rows
 
 
-def write_csv(groups: Iterable[Group], out) -> None:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+def write_csv(groups: Iterable[Group], out, *, lineterminator: str = "\n") -> None:
+    """The import format, every cell through `neutralise`: a spreadsheet that opens the file
+    runs no formula, and importing it gives back exactly what was exported."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator=lineterminator)
     writer.writeheader()
     for group in groups:
-        writer.writerows(group_rows(group))
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in group_rows(group))

@@ -53,9 +53,7 @@ class Store(AccountsMixin):
         try:
             current = self.schema_version()
             if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"La base {self.path} a un schéma plus récent ({current}) que ce "
-                    f"logiciel ({SCHEMA_VERSION}).")
+                raise StoreError(self._newer_schema(current))
             if not self.readonly and current < SCHEMA_VERSION:
                 self.db.execute("PRAGMA journal_mode = WAL")
             for version in range(current, SCHEMA_VERSION):
@@ -73,13 +71,21 @@ class Store(AccountsMixin):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Base de données corrompue ou illisible ({self.path}) : {exc}") from exc
 
+    def _newer_schema(self, version: int) -> str:
+        return (f"La base {self.path} a été écrite par une version plus récente du logiciel "
+                f"(schéma {version}, celui-ci connaît le schéma {SCHEMA_VERSION}) : mettez "
+                f"le logiciel à jour, ou utilisez un autre fichier.")
+
     def check(self) -> None:
         """Raise StoreError unless the file is a sound database at our schema."""
         try:
             row = self.db.execute("PRAGMA quick_check").fetchone()
             if row[0] != "ok":
                 raise StoreError(f"Base de données corrompue ({self.path}) : {row[0]}")
-            if self.schema_version() != SCHEMA_VERSION:
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(self._newer_schema(version))
+            if version != SCHEMA_VERSION:
                 raise StoreError(f"Base de données non initialisée ({self.path}).")
             self.db.execute("SELECT count(*) FROM groups").fetchone()
         except sqlite3.DatabaseError as exc:

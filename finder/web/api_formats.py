@@ -7,12 +7,11 @@ are measured to that commune point, never to the hidden one.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import replace
 from typing import Callable, Iterable, Optional
 
-from ..inventory_file import COLUMNS, group_rows
+from ..inventory_file import write_csv
 from ..models import Group, Place, Result
 from ..exporter import geojson_inventory
 from ..serialize import group_dict, place_dict, public_place
@@ -92,15 +91,14 @@ def public_csv(groups: Iterable[Group], geography) -> str:
 
     Places that must not be shown exactly keep only their commune: no label, street,
     postcode, locality or coordinates. Coordinates are written for exact places only,
-    as the import format does; an importer situates the others again.
+    as the import format does; an importer situates the others again. A cell that a
+    spreadsheet would take for a formula (=, +, -, @, tab, carriage return first) gets an
+    apostrophe before it (inventory_file.neutralise), which our import removes again.
     """
     out = io.StringIO()
     out.write("\ufeff")   # spreadsheet programs then read UTF-8
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for group in groups:
-        for row in group_rows(public_group(group, geography)):
-            writer.writerow(row)
+    write_csv((public_group(group, geography) for group in groups), out,
+              lineterminator="\r\n")
     return out.getvalue()
 
 

@@ -235,9 +235,23 @@ ALWAYS = {
 BAD = _error("Invalid parameter (code invalid_parameter or missing_parameter).")
 
 
-def _get(summary: str, responses: dict, params: list | None = None, tag: str = "") -> dict:
+CSV_FORMULAS = (
+    "Formula neutralisation: a cell whose text begins with `=`, `+`, `-`, `@`, a tab or a "
+    "carriage return would run as a formula when the file is opened in a spreadsheet, so it "
+    "is written with one apostrophe (`'`) before it: `=HYPERLINK(…)` becomes `'=HYPERLINK(…)`, "
+    "a phone number `+32 2 …` becomes `'+32 2 …`. A text that already begins with "
+    "apostrophes followed by one of those characters gets one more. To read the original "
+    "values, remove one leading apostrophe wherever it is followed by apostrophes and one of "
+    "those characters; the finder's own import does exactly that. JSON and GeoJSON outputs "
+    "are never changed.")
+
+
+def _get(summary: str, responses: dict, params: list | None = None, tag: str = "",
+         description: str = "") -> dict:
     op = {"summary": summary, "parameters": params or [],
           "responses": {**responses, "304": NOT_MODIFIED, **ALWAYS}}
+    if description:
+        op["description"] = description
     if tag:
         op["tags"] = [tag]
     return {"get": op}
@@ -279,7 +293,7 @@ def paths() -> dict:
         "/api/v1/groups.csv": _get(
             "The public inventory as CSV, in the import format (UTF-8 with BOM)", {
                 "200": _ok("CSV", {"type": "string"}, "text/csv"), "400": BAD},
-            [CHAPTER_PARAM], "inventory"),
+            [CHAPTER_PARAM], "inventory", description=CSV_FORMULAS),
         "/api/v1/meeting-guide.json": _get(
             "Meeting Guide feed: one meeting per place", {
                 "200": _ok("Meetings", {"type": "array", "items": _ref("Meeting")})},
