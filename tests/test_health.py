@@ -56,3 +56,19 @@ def test_says_nothing_about_visitors_and_is_never_limited(make_app):
         response = client.get("/healthz")
         assert response.status_code == 200
         assert "5000" not in response.get_data(as_text=True)
+
+
+def test_shows_visitors_the_cause_but_no_file_path(demo_app, tmp_path, caplog):
+    geo = tmp_path / "dossier-secret" / "geo"
+    demo_app.config["GEO_DIR"] = str(geo)
+    load_geography.cache_clear()
+    try:
+        with caplog.at_level("ERROR", logger="finder.web.health"):
+            response = demo_app.test_client().get("/healthz")
+    finally:
+        load_geography.cache_clear()
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "dossier-secret" not in text and str(tmp_path) not in text
+    assert "n'existe pas" in response.get_json()["problem"]        # the cause is still said
+    assert str(geo) in caplog.text                                   # the details: in the log

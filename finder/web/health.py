@@ -11,11 +11,14 @@
 503 {"status": "unavailable", "problem": "…"} when there is nothing to serve: geography
     missing, no readable inventory, or an empty one (nothing imported yet).
 
-Never cached, never rate-limited, and it says nothing about visitors.
+Never cached, never rate-limited, and it says nothing about visitors. Problems are named
+by their cause and setting, never by a file path: the paths and the exact errors go to
+the log (ERROR/WARNING lines of finder.web.health).
 """
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
@@ -67,6 +70,20 @@ def _database() -> dict:
     }
 
 
+_PATH = re.compile(r"(?<![\w:/])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/()«»,;]+)+[\\/]?")
+
+
+def public_problem(detail: str) -> str:
+    """A problem as /healthz shows it: the cause, each file path replaced by the name of
+    its setting (or "…"); the full text goes to the log."""
+    text = str(detail)
+    for setting in ("DATABASE", "GEO_DIR"):
+        path = str(current_app.config.get(setting) or "")
+        if path:
+            text = text.replace(path, f"[FINDER_{setting}]")
+    return _PATH.sub("…", text)
+
+
 @bp.route("/healthz")
 def healthz():
     body: dict = {"status": "ok"}
@@ -74,14 +91,16 @@ def healthz():
     try:
         body["geography"] = _geography()
     except GeographyError as exc:
-        problems.append(str(exc))
+        log.error("healthz: reference geography unusable: %s", exc)
+        problems.append(public_problem(exc))
     try:
         body["database"] = _database()
         if not body["database"]["groups"]:
             problems.append("Inventaire vide : importez un inventaire "
                             "(flask --app finder import <fichier>).")
     except StoreError as exc:
-        problems.append(str(exc))
+        log.error("healthz: inventory unusable: %s", exc)
+        problems.append(public_problem(exc))
     cache = get_cache()
     if cache is not None:
         body["search_cache"] = cache.stats()
@@ -96,8 +115,9 @@ def healthz():
         status = 200
         disk_problem = get_reader().problem
         if disk_problem:
+            log.warning("healthz: degraded, serving the last sound inventory: %s", disk_problem)
             body["status"] = "degraded"
-            body["database"]["problem"] = disk_problem
+            body["database"]["problem"] = public_problem(disk_problem)
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
