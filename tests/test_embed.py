@@ -145,6 +145,35 @@ def test_frame_ancestors_values():
     assert framing.configured_ancestors("'none'") == "'self'"
 
 
+@pytest.mark.parametrize("value, says", [
+    ("partenaire.example", "il manque https://"),
+    ("https://partenaire.example/page-avec-le-cadre", "pas de chemin"),
+    ("https://partenaire.example https://www.autre.example/x?y", "pas de chemin"),
+    ("ftp://partenaire.example", "http:// et https://"),
+    ("https://partenaire.example; script-src *", "nom de site valide"),
+    ("'none' https://partenaire.example", "ne se combine pas"),
+    ("https://café.example", "punycode"),
+])
+def test_frame_ancestors_that_are_not_origins_stop_the_app_with_a_french_message(
+        make_app, value, says):
+    from finder.db import StartupError
+    with pytest.raises(StartupError) as err:
+        make_app(EMBED_FRAME_ANCESTORS=value)
+    message = str(err.value)
+    assert "Démarrage impossible" in message and "FINDER_EMBED_FRAME_ANCESTORS" in message
+    assert says in message, message
+
+
+@pytest.mark.parametrize("value", [
+    "*", "'self'", "'none'", "https://partenaire.example", "http://127.0.0.1:8080",
+    "https://*.partenaire.example https://www.autre.example/", "",
+])
+def test_origins_and_keywords_are_accepted(make_app, value):
+    app = make_app(EMBED_FRAME_ANCESTORS=value)
+    assert framing.setting_problem(value) is None
+    assert app.test_client().get("/embed").status_code == 200
+
+
 # -- the builder --------------------------------------------------------------------------------
 
 def test_builder_offers_the_presets_and_a_snippet_to_copy(client):

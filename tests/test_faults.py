@@ -82,6 +82,15 @@ def test_create_app_in_a_fresh_process_shows_the_message_not_a_traceback(tmp_pat
     assert_clean_failure(result, "FINDER_DATABASE")
 
 
+def test_frame_ancestors_that_are_not_origins_stop_flask_in_one_paragraph(tmp_path, geo_dir):
+    result = run([sys.executable, "-m", "flask", "--app", "finder", "routes"],
+                 {"FINDER_DATABASE": str(tmp_path / "finder.sqlite"),
+                  "FINDER_GEO_DIR": str(geo_dir),
+                  "FINDER_EMBED_FRAME_ANCESTORS": "partenaire.example"})
+    assert_clean_failure(result, "FINDER_EMBED_FRAME_ANCESTORS")
+    assert "« partenaire.example » (il manque https://" in result.stderr
+
+
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn not installed (pip install .[prod])")
 def test_gunicorn_refuses_to_start_on_a_corrupted_inventory(tmp_path, geo_dir):
     bad = garbage(tmp_path / "abime.sqlite")

@@ -131,8 +131,9 @@ def init_app(app: Flask) -> None:
     """Production hardening, in this order: request log (first in, so it times everything
     and sees the final response), proxies, headers, fingerprinted static files, rate limits.
     """
-    from . import ratelimit, requestlog, static_cache
+    from . import framing, ratelimit, requestlog, static_cache
 
+    framing.check_setting(app)
     requestlog.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.config.setdefault("PROXY_COUNT", 0)
