@@ -12,7 +12,7 @@ from typing import Optional
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .models import ROLES, Account
-from .text import safe_email
+from .validation import email_problem
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
@@ -27,8 +27,9 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip()
-    if not safe_email(email) or len(email) > 254:
-        raise AccountError(f"Adresse e-mail invalide : « {email} ».")
+    problem = email_problem(email) or ("adresse trop longue." if len(email) > 254 else None)
+    if problem:
+        raise AccountError(f"Adresse e-mail invalide « {email} » : {problem}")
     return email.lower()
 
 
