@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
+from .schedule import schedule_view
 from .validation import safe_email, safe_url
 
 MIXED = -1                 # chapter index of a marker whose groups have several chapters
@@ -50,8 +51,13 @@ def approximate_note(place: Place) -> str:
     return f"Emplacement approximatif\u00a0: centre de la commune {of_name(place.commune_name)}."
 
 
-def place_details(group: Group, place: Place, *, url: str) -> dict:
-    """What a popup shows of one group at one place. `place` must already be public."""
+def place_details(group: Group, place: Place, *, url: str, moment=None) -> dict:
+    """What a popup shows of one group at one place. `place` must already be public.
+
+    With `moment`, the next meeting after it ("next"), its caveat, or the note saying
+    why there is no date ("schedule_note")."""
+    view = (schedule_view(place.schedule_parsed, moment)
+            if moment is not None and place.schedule_parsed is not None else None)
     return {
         "name": group.name, "url": url, "chapter": chapter_index(group.chapter),
         "chapter_title": CHAPTER_TITLES.get(group.chapter, group.chapter),
@@ -59,6 +65,8 @@ def place_details(group: Group, place: Place, *, url: str) -> dict:
         "address": place.address_line(), "approx": approximate_note(place),
         "phone": group.phone.strip(), "email": safe_email(group.email) or "",
         "website": safe_url(group.website) or "", "demo": group.demo,
+        "next": view.next_line if view else "", "caveat": view.caveat if view else "",
+        "schedule_note": view.note if view else "",
     }
 
 

@@ -383,14 +383,15 @@ def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
 
 
 def map_for_group(group: Group, geography, tiles: dict, *,
-                  height: str = "40vh") -> MapParts:
-    """The map of one group's places (public positions), data inline. Cached."""
+                  height: str = "40vh", moment=None) -> MapParts:
+    """The map of one group's places (public positions), data inline. Cached (the popups'
+    next meetings, computed at `moment`, are part of the key)."""
     places = [public_place(p, geography) for p in group.places if p.located]
     markers: "OrderedDict[tuple, list[int]]" = OrderedDict()
     details = []
     for place in places:
         markers.setdefault(position_key(place), []).append(len(details))
-        details.append(place_details(group, place, url=""))
+        details.append(place_details(group, place, url="", moment=moment))
     rows = [[lat, lon, chapter_index(group.chapter), approx, ids]
             for (lat, lon, approx), ids in markers.items()]
     data = {"markers": rows, "details": details, "count": len(places),

@@ -400,7 +400,7 @@ def test_exact_hidden_and_dated_places(make_app, tmp_path):
     page = Page(html)
     assert page.find("a", href="https://www.openstreetmap.org/directions?to=50.46690,4.86750")
     assert "Rue de Fer 1, 5000 Namur" in text
-    assert "Quand : le 2e mardi, 14 h" in text
+    assert "Horaire publié : le 2e mardi, 14 h" in text
     assert "Ce qui est proposé Écoute, Groupe de parole" in text
     assert "Coût gratuit" in text
     assert "Informations publiées le 24 janvier 2023" in text

@@ -27,6 +27,8 @@ UNDERSTOOD = [
     ("tous les lundis soirs", [("weekly", (MO,), (), "", "", "soir", False, ())]),
     ("chaque lundi", [("weekly", (MO,), (), "", "", "", False, ())]),
     ("mardi 14h-16h", [("weekly", (TU,), (), "14:00", "16:00", "", False, ())]),
+    ("le mardi 19h30", [("weekly", (TU,), (), "19:30", "", "", False, ())]),
+    ("le 2e mardi, 14 h", [("monthly", (TU,), (2,), "14:00", "", "", False, ())]),
     ("deux permanences: le mercredi de 9h à 12h30 et le jeudi de 15h à 19h",
      [("weekly", (WE,), (), "09:00", "12:30", "", False, ()),
       ("weekly", (TH,), (), "15:00", "19:00", "", False, ())]),
@@ -112,6 +114,8 @@ NOT_UNDERSTOOD = [
     "deux jeudis par mois",
     "Réunions: le dernier vendredi […]",
     "le dernier vendredi",
+    "3 séances de 2h, le samedi",
+    "un cycle de rencontres le jeudi",
     "permanences médicales du vendredi (permanence médicale hebdomadaire)",
     "horaires d'ouverture volontairement étendus (non détaillés)",
 ]

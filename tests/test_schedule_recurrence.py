@@ -168,3 +168,17 @@ def test_the_next_date_moves_with_today():
     first = schedule_view(schedule, date(2026, 12, 1)).next_line
     later = schedule_view(schedule, date(2026, 12, 18)).next_line
     assert first != later and "21 janvier" in later
+
+
+def test_today_and_tomorrow_are_said_so():
+    weekly = parse_schedule("le mardi de 15 à 17h")
+    assert schedule_view(weekly, datetime(2026, 12, 1, 9, tzinfo=TZ)).next_line == \
+        "Prochaine réunion : aujourd'hui, mardi 1er décembre, 15 h–17 h"
+    assert schedule_view(weekly, date(2026, 12, 7)).next_line == \
+        "Prochaine réunion : demain, mardi 8 décembre, 15 h–17 h"
+
+
+def test_dates_in_doubt_are_marked_in_the_list(calendar):
+    view = schedule_view(parse_schedule("le 1er mardi du mois, hors congés scolaires"),
+                         date(2031, 9, 1), count=2, calendar=calendar)
+    assert view.caveat and all(line.endswith("(à vérifier)") for line in view.upcoming)

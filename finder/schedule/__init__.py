@@ -33,12 +33,12 @@ from .display import (BY_APPOINTMENT, TO_CONFIRM, ScheduleView, occurrence_fr,
                       schedule_view)
 from .model import (APPOINTMENT, EMPTY, RECURRING, UNKNOWN, Occurrence, Rule, Schedule)
 from .parser import parse_schedule
-from .recurrence import TZ, local_now, next_occurrence, next_occurrences, rule_rrule
+from .recurrence import TZ, current_moment, local_now, next_occurrence, next_occurrences, rule_rrule
 from .school import SchoolCalendar, load_calendar
 
 __all__ = [
     "APPOINTMENT", "BY_APPOINTMENT", "EMPTY", "RECURRING", "TO_CONFIRM", "TZ", "UNKNOWN",
-    "Occurrence", "Rule", "Schedule", "ScheduleView", "SchoolCalendar", "load_calendar",
+    "current_moment", "Occurrence", "Rule", "Schedule", "ScheduleView", "SchoolCalendar", "load_calendar",
     "local_now", "next_occurrence", "next_occurrences", "occurrence_fr", "parse_schedule",
     "rule_rrule", "schedule_view",
 ]

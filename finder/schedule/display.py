@@ -33,8 +33,13 @@ def day_fr(day: date, *, today: Optional[date] = None) -> str:
 
 
 def occurrence_fr(occ: Occurrence, *, today: Optional[date] = None) -> str:
-    """mardi 15 décembre, 14 h–16 h · lundi 7 décembre, le soir · samedi 5 décembre."""
+    """mardi 15 décembre, 14 h–16 h · lundi 7 décembre, le soir · samedi 5 décembre;
+    "aujourd'hui, …" and "demain, …" when `today` is given."""
     text = day_fr(occ.day, today=today)
+    if today is not None and occ.day == today:
+        text = f"aujourd'hui, {text}"
+    elif today is not None and (occ.day - today).days == 1:
+        text = f"demain, {text}"
     if occ.start is not None and occ.end is not None:
         text += f", {clock_fr(occ.start)}–{clock_fr(occ.end)}"
     elif occ.start is not None:
@@ -73,7 +78,7 @@ def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 
             text=schedule.text, status=schedule.status,
             next_line=f"Prochaine réunion : {occurrence_fr(first, today=today)}",
             caveat=first.caveat,
-            upcoming=tuple(occurrence_fr(o, today=today) + (f" ({o.caveat})" if o.caveat else "")
+            upcoming=tuple(occurrence_fr(o, today=today) + (" (à vérifier)" if o.caveat else "")
                            for o in occs))
     note = BY_APPOINTMENT if schedule.status == APPOINTMENT else TO_CONFIRM
     return ScheduleView(text=schedule.text, status=schedule.status, note=note)

@@ -46,6 +46,9 @@ _HOUR = r"(\d{1,2})\s*(heures?|h|:)?\s*(\d{2})?"
 _RANGE = re.compile(rf"(?:\b(?:de|entre)\s+)?(?<![\d/]){_HOUR}\s*(?:a|-|et|jusqu'a)\s*{_HOUR}"
                     r"(?![\d/])")
 _START = re.compile(r"\b(?:a|des|vers)\s+(\d{1,2})\s*(heures?|h)\s*(\d{2})?(?![\d/])")
+# "le 2e mardi, 14 h": an hour alone (not a duration: "séances de 2h", "pendant 2 h").
+_BARE = re.compile(r"(?<![\d/])(\d{1,2})\s*h\s*(\d{2})?\b")
+_NOT_A_START_BEFORE = {"de", "pendant", "durant", "environ", "sur"}
 _SCHOOL = re.compile(r"\b(?:hors|sauf|excepte|pas)\s+(?:pendant\s+|durant\s+|en\s+)?"
                      r"(?:les\s+)?(?:conges|vacances)\s+scolaires\b")
 _MONTHS_OFF = re.compile(
@@ -55,6 +58,7 @@ _MONTHS_OFF = re.compile(
 _APPOINTMENT = re.compile(r"\bsur\s+(?:rendez[- ]vous|rdv)\b")
 _DATE = re.compile(rf"\b\d{{1,2}}(?:er|re)?\s+{_MONTH}\b|\b\d{{1,2}}/\d{{1,2}}\b"
                    rf"|\b{_MONTH}\s+\d{{4}}\b")
+_CYCLE = re.compile(r"\b\d+\s+(?:seances|rencontres|reunions)\b|\bcycles?\b")
 _TRUNCATED = re.compile(r"\[(?:…|\.\.\.)\]|…|\.\.\.")
 _FREQUENCY = re.compile(r"\bmensuel|\bpar mois\b|\bpar semaine\b|\bhebdomadaire|\bchaque "
                         r"(?:semaine|quinzaine|mois)\b|\btous les (?:deux|trois|\d+) mois\b"
@@ -137,6 +141,16 @@ def _times(norm: str) -> list[tuple[int, int, str, str]]:
         start = _hhmm(m.group(1), m.group(3))
         if start:
             found.append((m.start(), m.end(), start, ""))
+            taken.append((m.start(), m.end()))
+    for m in _BARE.finditer(norm):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        before = re.findall(r"[a-z0-9']+", norm[:m.start()])
+        if before and before[-1] in _NOT_A_START_BEFORE:
+            continue
+        start = _hhmm(m.group(1), m.group(2))
+        if start:
+            found.append((m.start(), m.end(), start, ""))
     return sorted(found)
 
 
@@ -179,6 +193,9 @@ def _parse_clause(clause: _Clause, school: bool, months_off: tuple[int, ...]) ->
         clause.spans.append(m.span())
     if clause.dates:
         return                                   # an announcement: no rule from it
+    if _CYCLE.search(norm):
+        clause.indeterminate = True              # "3 séances…", "un cycle de…": not a rule
+        return
     exprs: list[tuple[int, int, str, tuple[int, ...], tuple[int, ...]]] = []
     for m in _MONTHLY.finditer(norm):
         ords = re.findall(_ORD, m.group("ords"))

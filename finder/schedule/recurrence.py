@@ -18,14 +18,23 @@ from .school import HOLIDAY, NOT_COVERED, SchoolCalendar
 
 TZ = ZoneInfo("Europe/Brussels")
 HORIZON_DAYS = 400
-SCHOOL_CAVEAT = ("hors congés scolaires : le calendrier scolaire de cette période n'est pas "
-                 "connu ici, vérifiez que la réunion a lieu")
+SCHOOL_CAVEAT = ("pas de réunion pendant les congés scolaires, et le calendrier scolaire de "
+                 "cette période n'est pas connu ici")
 
 Moment = Union[datetime, date]
 
 
 def local_now() -> datetime:
     return datetime.now(TZ)
+
+
+def current_moment() -> datetime:
+    """Now in Europe/Brussels, to the hour: the moment pages compute next dates from.
+
+    A page cache keyed on it (web/pagecache.py) never shows a meeting that ended more
+    than an hour ago as the next one.
+    """
+    return local_now().replace(minute=0, second=0, microsecond=0)
 
 
 def _local(moment: Moment) -> datetime:

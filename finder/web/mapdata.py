@@ -37,6 +37,7 @@ from ..mapcontent import MIXED, chapter_index, is_approximate, place_details, po
 from ..models import Place, Result
 from ..search import search
 from ..serialize import public_place
+from .clock import request_moment
 from .params import BadParameter, parse_search
 
 bp = Blueprint("mapdata", __name__)
@@ -187,25 +188,26 @@ def details():
                       f"Liste de lieux non valide : des numéros séparés par des virgules "
                       f"({MAX_DETAIL_IDS} au plus).", "ids")
     ids = list(dict.fromkeys(int(x) for x in raw.split(",")))
-    store = get_store()
-    return _conditional(_stamp(store) + ["details", ids], lambda: json.dumps(
-        {"places": place_details_list(store, get_geography(), ids)},
+    store, moment = get_store(), request_moment()
+    return _conditional(_stamp(store) + ["details", ids, moment.isoformat()], lambda: json.dumps(
+        {"places": place_details_list(store, get_geography(), ids, moment)},
         ensure_ascii=False, separators=(",", ":")).encode())
 
 
 @bp.get("/carte/lieu/<int(max=9223372036854775807):place_id>.json")
 def place(place_id: int):
-    store = get_store()
-    found = place_details_list(store, get_geography(), [place_id])
+    store, moment = get_store(), request_moment()
+    found = place_details_list(store, get_geography(), [place_id], moment)
     if not found:
         return _error(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez la page "
                                         "de recherche.")
-    return _conditional(_stamp(store) + ["place", place_id], lambda: json.dumps(
+    return _conditional(_stamp(store) + ["place", place_id, moment.isoformat()], lambda: json.dumps(
         found[0], ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def place_details_list(store, geography, ids: list[int]) -> list[dict]:
-    """Popup details of the places that exist, in the order asked, public positions."""
+def place_details_list(store, geography, ids: list[int], moment=None) -> list[dict]:
+    """Popup details of the places that exist, in the order asked, public positions; next
+    meetings after `moment` (the ETag carries it: a 304 never keeps a past date)."""
     group_of = store.group_ids_of_places(ids)
     places = store.places_by_id(list(group_of))
     groups = store.groups_by_id(set(group_of.values()), with_places=False)
@@ -215,7 +217,7 @@ def place_details_list(store, geography, ids: list[int]) -> list[dict]:
             continue
         group = groups[group_of[pid]]
         public = public_place(places[pid], geography)
-        entry = place_details(group, public, url=group_url(group.slug))
+        entry = place_details(group, public, url=group_url(group.slug), moment=moment)
         entry["id"] = pid
         entry["approximate"] = is_approximate(public)
         out.append(entry)

@@ -4,7 +4,8 @@ Rendering the finder page (50 results, the search form with 281 communes) costs 
 than the search itself, so `searchcache` alone cannot make repeated searches cheap. This
 wraps the views of CACHED_ENDPOINTS: a 200 HTML body is kept, per process, keyed on the
 endpoint, scheme, host, path and raw query string, the inventory (as for searchcache: an
-import invalidates everything) and the day (pages may say "vérifié il y a …").
+import invalidates everything) and the hour in Brussels (web/clock.py: pages show the next
+meeting computed at that moment, so a cached page never keeps a meeting that has passed).
 
 Each response keeps its own CSP nonce: the body is stored with the nonce replaced by a
 random per-process placeholder, and a fresh nonce is put back for every response. All
@@ -19,7 +20,6 @@ of day) must not be listed in CACHED_ENDPOINTS.
 """
 from __future__ import annotations
 
-import datetime
 import secrets
 from functools import wraps
 from typing import Optional
@@ -29,6 +29,7 @@ from flask import Flask, current_app, g, request
 from ..db import get_store
 from ..lru import LRU
 from ..searchcache import inventory_token
+from .clock import request_moment
 from .security import csp_nonce
 
 CACHED_ENDPOINTS = ("pages.index", "embed.embed")
@@ -60,7 +61,7 @@ def get_page_cache() -> Optional[PageCache]:
 
 def _key(endpoint: str) -> tuple:
     return (endpoint, request.scheme, request.host, request.path,
-            request.query_string, inventory_token(get_store()), datetime.date.today())
+            request.query_string, inventory_token(get_store()), request_moment())
 
 
 def cached_view(endpoint: str, view):

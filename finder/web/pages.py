@@ -17,6 +17,7 @@ from ..db import get_geography, get_store
 from ..geography import ATTRIBUTION
 from ..models import CHAPTERS, PRECISION_LABELS
 from ..searchcache import cached_search
+from .clock import request_moment
 from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search
 from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
@@ -25,6 +26,7 @@ from .searchform import form_choices
 bp = Blueprint("pages", __name__)
 
 MAX_SLUG = 200
+UPCOMING_DATES = 4          # the next dates a group page lists for each place
 
 
 @dataclass
@@ -76,8 +78,9 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         return url_for(endpoint, **view_args, **args, **link_args)
 
     origin = (req.origin.lat, req.origin.lon) if req.origin else None
-    rows = [result_view(r, geography) for r in outcome.results]
-    nearest = [result_view(r, geography) for r in outcome.nearest_outside]
+    moment = request_moment()
+    rows = [result_view(r, geography, moment) for r in outcome.results]
+    nearest = [result_view(r, geography, moment) for r in outcome.nearest_outside]
     everywhere = [group_view(g) for g in outcome.everywhere] if req.page == 1 else []
 
     map_parts = mapview.build_map(
@@ -216,8 +219,10 @@ def group(slug: str):
         return render_error(404, "Groupe introuvable",
                             "Ce groupe ne figure pas (ou plus) dans le répertoire. "
                             "Il a peut-être changé de nom ou cessé ses activités.")
-    view = group_view(found, geography)
-    map_parts = mapview.map_for_group(found, geography, tiles_config()) if found.places else None
+    moment = request_moment()
+    view = group_view(found, geography, moment, upcoming=UPCOMING_DATES)
+    map_parts = (mapview.map_for_group(found, geography, tiles_config(), moment=moment)
+                 if found.places else None)
     page = url_for("pages.group", slug=found.slug, _external=True)
     report = mailto_href(
         current_app.config.get("MAINTAINER_EMAIL", ""),

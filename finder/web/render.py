@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from ..validation import display_host, safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
+from ..schedule import ScheduleView, schedule_view
 from ..serialize import public_place
 
 SERVICE_LABELS = {
@@ -130,6 +131,7 @@ class PlaceView:
     precision_note: str               # a sentence, for the group page
     short_note: str                   # a few words, for the result list
     directions: Optional[str]
+    schedule: Optional[ScheduleView] = None   # next meeting(s) at the request's moment
 
 
 @dataclass
@@ -158,7 +160,8 @@ class ResultView:
     anchor: str                      # id of the list item
 
 
-def place_view(place: Place, geography) -> PlaceView:
+def place_view(place: Place, geography, moment=None, upcoming: int = 1) -> PlaceView:
+    """`moment` (the request's, web/clock.py): compute the next `upcoming` meetings."""
     public = public_place(place, geography)
     precision = public.precision or "commune"
     approximate = precision != "exact"
@@ -176,15 +179,18 @@ def place_view(place: Place, geography) -> PlaceView:
         short = "adresse exacte non connue"
     else:
         note = short = ""
+    schedule = (schedule_view(place.schedule_parsed, moment, count=upcoming)
+                if moment is not None and place.schedule_parsed is not None else None)
     return PlaceView(place=public, address=public.address_line(), precision=precision,
                      approximate=approximate, precision_note=note, short_note=short,
-                     directions=directions_href(public))
+                     directions=directions_href(public), schedule=schedule)
 
 
-def group_view(group: Group, geography=None) -> GroupView:
+def group_view(group: Group, geography=None, moment=None, upcoming: int = 1) -> GroupView:
     website = safe_url(group.website)
     source = safe_url(group.source_url)
-    places = [place_view(p, geography) for p in group.places] if geography is not None else []
+    places = ([place_view(p, geography, moment, upcoming) for p in group.places]
+              if geography is not None else [])
     return GroupView(
         group=group,
         chapter_title=CHAPTER_TITLES.get(group.chapter, group.chapter),
@@ -201,8 +207,8 @@ def group_view(group: Group, geography=None) -> GroupView:
     )
 
 
-def result_view(result: Result, geography) -> ResultView:
-    pv = place_view(result.place, geography)
+def result_view(result: Result, geography, moment=None) -> ResultView:
+    pv = place_view(result.place, geography, moment)
     # Search measures a hidden place to its public (commune) point: nothing to redo here.
     distance = result.distance_km
     text = note = ""

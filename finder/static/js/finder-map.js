@@ -87,7 +87,10 @@
     chapter.appendChild(key);
     chapter.appendChild(document.createTextNode(d.chapter_title || ""));
     box.appendChild(chapter);
-    if (d.schedule) { line(box, "Réunions", d.schedule); }
+    if (d.next) { box.appendChild(el("p", "fm-popup__next", d.next)); }
+    if (d.caveat) { box.appendChild(el("p", "fm-popup__caveat", "À vérifier : " + d.caveat + ".")); }
+    if (d.schedule) { line(box, "Horaire publié", d.schedule); }
+    if (d.schedule_note) { box.appendChild(el("p", "fm-popup__schedule-note", d.schedule_note.charAt(0).toUpperCase() + d.schedule_note.slice(1) + ".")); }
     if (d.address) { line(box, "Adresse", d.address); }
     if (d.approx) { box.appendChild(el("p", "fm-popup__approx", d.approx)); }
     if (d.phone) {
