@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 
 from .config import DEMO_INVENTORY_NAME, data_file
-from .db import get_geography, get_store
-from .geocoding import PRECISION_WORDS, build_geocoder_chain
+from .db import geocoder_chain, get_geography, get_store
+from .geocoding import PRECISION_WORDS
 from .inventory_file import InventoryFileError, visible, write_csv
 from .models import CHAPTER_SLUGS, Query
 from .store import StoreError
@@ -31,12 +31,7 @@ def _progress(label: str, items: list):
 
 
 def make_chain(store):
-    cfg = current_app.config
-    return build_geocoder_chain(
-        get_geography(), online_enabled=bool(cfg["GEOCODING_ONLINE"]), cache=store,
-        user_agent=f"{cfg['USER_AGENT']} ({cfg['MAINTAINER_EMAIL']})",
-        nominatim_domain=cfg["NOMINATIM_DOMAIN"], nominatim_scheme=cfg["NOMINATIM_SCHEME"],
-        min_delay_seconds=float(cfg["NOMINATIM_MIN_DELAY_SECONDS"]))
+    return geocoder_chain(store)
 
 
 @click.command("import")

@@ -33,6 +33,18 @@ def get_geography() -> Geography:
     return load_geography(current_app.config["GEO_DIR"], current_app.config["PLACE_ALIASES"])
 
 
+def geocoder_chain(store: Store):
+    """The geocoder chain as configured (offline; Nominatim when enabled), caching in
+    `store`: the import and the admin's place forms both locate with it."""
+    from .geocoding import build_geocoder_chain
+    cfg = current_app.config
+    return build_geocoder_chain(
+        get_geography(), online_enabled=bool(cfg["GEOCODING_ONLINE"]), cache=store,
+        user_agent=f"{cfg['USER_AGENT']} ({cfg['MAINTAINER_EMAIL']})",
+        nominatim_domain=cfg["NOMINATIM_DOMAIN"], nominatim_scheme=cfg["NOMINATIM_SCHEME"],
+        min_delay_seconds=float(cfg["NOMINATIM_MIN_DELAY_SECONDS"]))
+
+
 def get_reader() -> SnapshotReader:
     return current_app.extensions["finder_snapshots"]
 

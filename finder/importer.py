@@ -11,16 +11,14 @@ inside that transaction, so the last import to write is the whole inventory.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from .inventory_file import ParsedGroup, Problem, parse, read_rows, schedule_remarks
-from .models import Group
+from .models import Group, content_hash  # noqa: F401  (content_hash: re-exported)
 from .store import Store
 from .text import slugify
 
@@ -46,14 +44,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return self.applied
-
-
-def content_hash(group: Group) -> str:
-    data = asdict(group)
-    data.pop("id", None)
-    for p in data["places"]:
-        p.pop("id", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _plain(label: str, items: list):
@@ -109,21 +99,29 @@ def _locate(pg: ParsedGroup, chain, geography, report: ImportReport) -> Optional
     ok = True
     for rp in pg.places:
         report.remarks.extend(schedule_remarks(rp.row, rp.place))
-        outcome = chain.locate(rp.place)
+        outcome = locate_place(chain, geography, rp.place)
         if not outcome.ok:
             report.problems.append(Problem(rp.row, "commune", outcome.problem))
             ok = False
         else:
             if outcome.note:
                 report.remarks.append(Problem(rp.row, "", outcome.note))
-            place = outcome.place
-            if place.show_exact:
-                place.public_lat, place.public_lon = place.lat, place.lon
-            else:
-                lat, lon = geography.representative_point(place.commune_nis)
-                place.public_lat, place.public_lon = round(lat, 5), round(lon, 5)
-            group.places.append(place)
+            group.places.append(outcome.place)
     return group if ok else None
+
+
+def locate_place(chain, geography, place):
+    """chain.locate(place), plus the point the public may see (the commune's point when
+    the exact location is hidden). The import and the admin's forms both place this way."""
+    outcome = chain.locate(place)
+    if outcome.ok:
+        place = outcome.place
+        if place.show_exact:
+            place.public_lat, place.public_lon = place.lat, place.lon
+        else:
+            lat, lon = geography.representative_point(place.commune_nis)
+            place.public_lat, place.public_lon = round(lat, 5), round(lon, 5)
+    return outcome
 
 
 def _apply(store: Store, groups: list[Group], report: ImportReport, *, source: str,

@@ -10,15 +10,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator
 
-from .models import CHAPTER_SLUGS, KINDS, Group, Place
-from .schedule import parse_schedule
-from .schedule.columns import ColumnError, columns_from_schedule, schedule_from_columns
-from .text import slugify
-from .validation import email_problem, url_problem
+from .models import Group, Place
+from .schedule.columns import columns_from_schedule
+# The row rules live in finder/validation.py, shared with the admin's forms.
+from .validation import (MAX_CELL, REQUIRED, SERVICES, char_name, check_row,  # noqa: F401
+                         visible)
 
 GROUP_COLUMNS = (
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
@@ -30,26 +29,6 @@ PLACE_COLUMNS = (
     "schedule", "schedule_rule", "schedule_except",
 )
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
-REQUIRED = ("name", "chapter", "kind", "source_url", "checked_on")
-SERVICES = ("ecoute", "groupe-de-parole", "aide-sociale", "aide-administrative",
-            "aide-juridique", "information", "activites")
-MAX_CELL = 4000
-# What a cell may not hold: control characters (NUL, BEL, ESC... but not tab or line
-# breaks, which descriptions use) and the bidirectional overrides/isolates that make a
-# text display in another order than it is stored (a name that reads differently on
-# the page than in the file). U+200E/U+200F (plain direction marks) are harmless.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CHAR_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x1b: "ESC", 0x7f: "DEL",
-               0x202a: "LRE", 0x202b: "RLE", 0x202c: "PDF", 0x202d: "LRO", 0x202e: "RLO",
-               0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI"}
-
-_PHONE = re.compile(r"^[0-9+ ./()\-]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
-_NO = {"non", "n", "no", "0", "false", "faux", ""}
-
-
 # A cell beginning with one of these is a formula once the file is opened in a spreadsheet.
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile("^'*[" + re.escape(FORMULA_TRIGGERS) + "]")
@@ -73,20 +52,6 @@ def _unneutralise(value: str) -> str:
 
 class InventoryFileError(Exception):
     """The file cannot be read at all (format, encoding, header). French message."""
-
-
-def char_name(char: str) -> str:
-    """"U+001B (ESC)": how a message names an invisible character."""
-    code = ord(char)
-    name = _CHAR_NAMES.get(code)
-    return f"U+{code:04X}" + (f" ({name})" if name else "")
-
-
-def visible(text: str) -> str:
-    """`text` safe for a terminal: control characters, line breaks and bidirectional
-    overrides written as <U+001B (ESC)>, so a file can neither drive the maintainer's
-    terminal nor reorder what a message shows."""
-    return _UNSAFE_OR_BREAK.sub(lambda m: f"<{char_name(m.group())}>", str(text))
 
 
 @dataclass
@@ -218,31 +183,6 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _flag(value: str, default: bool) -> Optional[bool]:
-    v = value.strip().lower()
-    if not v:
-        return default
-    if v in _YES:
-        return True
-    if v in _NO:
-        return False
-    return None
-
-
-def _date_problem(text: str) -> Optional[str]:
-    if not _DATE.match(text):
-        return f"date invalide « {text} » (format attendu : AAAA-MM-JJ)."
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return f"« {text} » n'est pas une date du calendrier (jour ou mois impossible)."
-    return None
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()]
-
-
 def parse(rows: Iterable[tuple[int, dict]],
           in_service_area) -> tuple[list[ParsedGroup], list[Problem]]:
     """Validate every row in one pass; group the rows by group_id.
@@ -261,64 +201,8 @@ def parse(rows: Iterable[tuple[int, dict]],
         def report(column: str, message: str) -> None:
             row_problems.append(Problem(number, column, message))
 
-        for column, value in row.items():
-            bad_char = _UNSAFE.search(value)
-            if bad_char:
-                report(column, f"caractère invisible {char_name(bad_char.group())} à la "
-                               f"position {bad_char.start() + 1} de la cellule : supprimez-le "
-                               "(il vient souvent d'un copier-coller depuis un autre logiciel).")
-                row[column] = value = _UNSAFE.sub("", value)
-            if len(value) > MAX_CELL:
-                report(column, f"texte trop long ({len(value)} caractères, maximum {MAX_CELL}).")
-                row[column] = value[:MAX_CELL]
-        for column in REQUIRED:
-            if not row.get(column):
-                report(column, "valeur obligatoire manquante.")
-        key = row.get("group_id") or (slugify(row["name"]) if row.get("name") else "")
-        if key and slugify(key) != key:
-            report("group_id", f"« {key} » n'est pas un identifiant valide "
-                               f"(minuscules, chiffres et tirets : « {slugify(key)} »).")
-        chapter = row.get("chapter", "")
-        if chapter and chapter not in CHAPTER_SLUGS:
-            report("chapter", f"chapitre inconnu « {chapter} ». Valeurs permises : "
-                              + ", ".join(CHAPTER_SLUGS) + ".")
-        kind = row.get("kind", "")
-        if kind and kind not in KINDS:
-            report("kind", f"type inconnu « {kind} ». Valeurs permises : " + ", ".join(KINDS) + ".")
-        services = _split(row.get("services", ""))
-        for s in services:
-            if s not in SERVICES:
-                report("services", f"service inconnu « {s} ». Valeurs permises : "
-                                   + ", ".join(SERVICES) + ".")
-        email = row.get("email", "")
-        if email and (problem := email_problem(email)):
-            report("email", f"adresse e-mail refusée « {email} » : {problem}")
-        for column in ("website", "source_url"):
-            url = row.get(column, "")
-            if url and (problem := url_problem(url)):
-                report(column, f"adresse web refusée « {url} » : {problem}")
-        phone = row.get("phone", "")
-        if phone and (not _PHONE.match(phone) or not 3 <= sum(c.isdigit() for c in phone) <= 15):
-            report("phone", f"numéro de téléphone invalide « {phone} ».")
-        checked = row.get("checked_on", "")
-        if checked and (problem := _date_problem(checked)):
-            report("checked_on", problem)
-        demo = _flag(row.get("demo", ""), False)
-        if demo is None:
-            report("demo", f"valeur « {row['demo']} » : écrivez oui ou non.")
-        show_exact = _flag(row.get("show_exact", ""), True)
-        if show_exact is None:
-            report("show_exact", f"valeur « {row['show_exact']} » : écrivez oui ou non.")
-
-        place = _parse_place(row, bool(show_exact), report, in_service_area)
-
-        group = Group(
-            slug=key, name=row.get("name", ""), chapter=chapter, kind=kind,
-            themes=_split(row.get("themes", "")), audience=_split(row.get("audience", "")),
-            services=services, cost=row.get("cost", ""), description=row.get("description", ""),
-            phone=phone, email=email, website=row.get("website", ""),
-            source_url=row.get("source_url", ""), source_date=row.get("source_date", ""),
-            checked_on=checked, demo=bool(demo))
+        checked = check_row(row, report, in_service_area)
+        key, group, place = checked.key, checked.group, checked.place
         signature = tuple(row.get(c, "") for c in GROUP_COLUMNS if c != "group_id")
         if key in signatures and signatures[key] != signature:
             first = groups[key].rows[0] if key in groups else "?"
@@ -341,47 +225,6 @@ def parse(rows: Iterable[tuple[int, dict]],
             parsed.places.append(RowPlace(number, place))
 
     return [g for k, g in groups.items() if k not in bad], problems
-
-
-def _parse_place(row: dict, show_exact: bool, report, in_service_area) -> Optional[Place]:
-    if not any(row.get(c) for c in PLACE_COLUMNS if c != "show_exact"):
-        return None
-    postcode = row.get("postcode", "").strip()
-    if postcode:
-        digits = re.sub(r"^[Bb]-?", "", postcode)
-        if not re.fullmatch(r"\d{4}", digits):
-            report("postcode", f"code postal invalide « {postcode} » (4 chiffres attendus).")
-        else:
-            postcode = digits
-            if not (1000 <= int(digits) <= 1499 or 4000 <= int(digits) <= 7999):
-                report("postcode", f"le code postal {digits} est hors de Wallonie et de Bruxelles.")
-    lat = lon = None
-    if row.get("lat") or row.get("lon"):
-        try:
-            lat = float(row.get("lat", "").replace(",", "."))
-            lon = float(row.get("lon", "").replace(",", "."))
-        except ValueError:
-            report("lat", "coordonnées invalides : lat et lon doivent être deux nombres "
-                          "(par ex. 50.4669 et 4.8675).")
-            lat = lon = None
-        else:
-            if not in_service_area(lat, lon):
-                report("lat", f"les coordonnées ({lat}, {lon}) sont hors de Wallonie et de Bruxelles.")
-                lat = lon = None
-    if lat is None and not (postcode or row.get("locality") or row.get("commune")):
-        report("commune", "lieu sans code postal, localité ni commune : impossible de le situer.")
-    text = row.get("schedule", "")
-    try:
-        schedule = schedule_from_columns(text, row.get("schedule_rule", ""),
-                                         row.get("schedule_except", ""))
-    except ColumnError as exc:
-        report(exc.column, exc.message)
-        schedule = None
-    return Place(label=row.get("place_label", ""), street=row.get("street", ""),
-                 postcode=postcode, locality=row.get("locality", ""),
-                 commune_name=row.get("commune", ""), lat=lat, lon=lon,
-                 show_exact=show_exact, schedule=text,
-                 schedule_parsed=schedule or parse_schedule(text))
 
 
 def schedule_remarks(row: int, place: Place) -> list[Problem]:

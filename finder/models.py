@@ -4,7 +4,9 @@ Geography → store → search → views all speak in these dataclasses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from .schedule.model import Schedule
@@ -126,6 +128,9 @@ class Place:
     # The point the public may see: lat/lon, or the commune's point when show_exact is off.
     public_lat: Optional[float] = None
     public_lon: Optional[float] = None
+    # Who put it on the map by hand in the admin, and when (ISO time); "" otherwise.
+    placed_by: str = ""
+    placed_at: str = ""
 
     @property
     def located(self) -> bool:
@@ -223,3 +228,65 @@ class Account:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+# ----- a group as data: history, hashes -------------------------------------------------
+
+# Not part of what a group says: left out of content_hash (an import of a file, which has
+# no such columns, is "unchanged" when only these differ).
+_PROVENANCE = ("placed_by", "placed_at")
+
+
+def _without_ids(group: Group) -> dict:
+    data = asdict(group)
+    data.pop("id", None)
+    for p in data["places"]:
+        p.pop("id", None)
+    return data
+
+
+def group_data(group: Group) -> dict:
+    """The group as JSON-ready data (no database ids): what the history keeps."""
+    data = _without_ids(group)
+    for place, p in zip(group.places, data["places"]):
+        p["schedule_parsed"] = (place.schedule_parsed.to_dict()
+                                if place.schedule_parsed is not None else None)
+    return data
+
+
+def group_from_data(data: dict) -> Group:
+    data = dict(data)
+    places = []
+    for p in data.pop("places", []):
+        fields = {k: v for k, v in p.items() if k in Place.__dataclass_fields__}
+        parsed = fields.pop("schedule_parsed", None)
+        fields["schedule_parsed"] = (Schedule.from_dict(fields.get("schedule", ""), parsed)
+                                     if parsed is not None else None)
+        places.append(Place(**fields))
+    known = {k: v for k, v in data.items() if k in Group.__dataclass_fields__}
+    return Group(**known, places=places)
+
+
+def content_hash(group: Group) -> str:
+    """What a group says, hashed: an import skips a group whose hash did not change."""
+    data = _without_ids(group)
+    for p in data["places"]:
+        for key in _PROVENANCE:
+            p.pop(key, None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change of a group: who, when, what it was before and after."""
+    id: int
+    group_slug: str
+    at: str
+    who: str
+    action: str                    # see store_history.ACTIONS
+    summary: str
+    before: Optional[dict]         # group_data, None when the change created the group
+    after: Optional[dict]          # group_data, None when it removed the group
+    version: int                   # inventory version this change made
+    undoes: Optional[int] = None
+    undone_by: Optional[int] = None

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from .models import CHAPTERS, Group, Place
 from .schedule import Schedule, parse_schedule
 from .store_accounts import AccountsMixin
+from .store_history import HistoryMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -22,7 +23,7 @@ class StoreError(Exception):
     """The database cannot be used (corrupted, newer schema...). Message in French."""
 
 
-class Store(AccountsMixin):
+class Store(AccountsMixin, HistoryMixin):
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
@@ -170,6 +171,15 @@ class Store(AccountsMixin):
                 "UPDATE groups SET name=?, chapter=?, kind=?, audience=?, services=?, cost=?,"
                 " description=?, phone=?, email=?, website=?, source_url=?, source_date=?,"
                 " checked_on=?, demo=?, content_hash=? WHERE id=?", values + (group_id,))
+            # Who placed a place by hand survives a rewrite that keeps its point (an import
+            # of the exported file has no such column).
+            placed = {(round(r[0], 6), round(r[1], 6)): (r[2], r[3]) for r in self.db.execute(
+                "SELECT lat, lon, placed_by, placed_at FROM places WHERE group_id = ?"
+                " AND placed_by != ''", (group_id,))}
+            for p in group.places:
+                if not p.placed_by and p.precision == "exact" and p.located:
+                    p.placed_by, p.placed_at = placed.get(
+                        (round(p.lat, 6), round(p.lon, 6)), ("", ""))
             self.db.execute("DELETE FROM places WHERE group_id = ?", (group_id,))
             self.db.execute("DELETE FROM group_themes WHERE group_id = ?", (group_id,))
         else:
@@ -186,10 +196,11 @@ class Store(AccountsMixin):
         self.db.executemany(
             "INSERT INTO places (group_id, position, label, street, postcode, locality,"
             " commune_nis, commune_name, lat, lon, precision, show_exact, schedule,"
-            " public_lat, public_lon, schedule_data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " public_lat, public_lon, schedule_data, placed_by, placed_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(group_id, i, p.label, p.street, p.postcode, p.locality, p.commune_nis,
               p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule,
-              p.public_lat, p.public_lon, _schedule_json(p))
+              p.public_lat, p.public_lon, _schedule_json(p), p.placed_by, p.placed_at)
              for i, p in enumerate(group.places)])
 
     def delete_groups(self, slugs: Iterable[str]) -> None:
@@ -424,7 +435,8 @@ def _place_from_row(r: sqlite3.Row) -> Place:
         locality=r["locality"], commune_nis=r["commune_nis"], commune_name=r["commune_name"],
         lat=r["lat"], lon=r["lon"], precision=r["precision"], show_exact=bool(r["show_exact"]),
         schedule=r["schedule"], public_lat=r["public_lat"], public_lon=r["public_lon"],
-        schedule_parsed=_schedule_from_row(r["schedule"], r["schedule_data"]))
+        schedule_parsed=_schedule_from_row(r["schedule"], r["schedule_data"]),
+        placed_by=r["placed_by"], placed_at=r["placed_at"])
 
 
 def _schedule_json(place: Place) -> str:

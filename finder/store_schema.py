@@ -82,5 +82,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE places ADD COLUMN schedule_data TEXT NOT NULL DEFAULT '';
     """,
+    # 5: every change made in the browser, for groups and their places (store_history.py),
+    # and who put a place on the map by hand.
+    """
+    ALTER TABLE places ADD COLUMN placed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE places ADD COLUMN placed_at TEXT NOT NULL DEFAULT '';
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        group_slug TEXT NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        before TEXT,
+        after TEXT,
+        version INTEGER NOT NULL,
+        undoes INTEGER REFERENCES changes(id),
+        undone_by INTEGER REFERENCES changes(id));
+    CREATE INDEX changes_group ON changes(group_slug, id);
+    CREATE INDEX changes_version ON changes(version);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -358,7 +358,7 @@ def test_group_page_shows_everything_about_a_group(client):
     assert "Informations publiées en 2016 (bilan d'activités)" in text
     assert page.find("a", href="https://fr.readkong.com/page/d-activit-s-ann-e-2016-ligue-"
                                "alzheimer-asbl-9678231")
-    assert "Vérifiées sur la source le 24 novembre 2026" in text
+    assert "Informations vérifiées le 24 novembre 2026" in text
     # Known only at commune precision: no directions, and it says why.
     assert "openstreetmap.org/directions" not in html
     assert "La position exacte de cette adresse n'est pas connue" in text
@@ -404,7 +404,7 @@ def test_exact_hidden_and_dated_places(make_app, tmp_path):
     assert "Ce qui est proposé Écoute, Groupe de parole" in text
     assert "Coût gratuit" in text
     assert "Informations publiées le 24 janvier 2023" in text
-    assert "Vérifiées sur la source le 1er novembre 2026" in text
+    assert "Informations vérifiées le 1er novembre 2026" in text
     assert page.find("a", href="tel:081223344")
     assert page.find("a", href="https://exemple.be/groupe")
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from ..validation import display_host, safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
+from ..editing import is_stale
 from ..schedule import ScheduleView, schedule_view
 from ..serialize import public_place
 
@@ -148,6 +149,7 @@ class GroupView:
     published: str
     checked: str
     places: list[PlaceView] = field(default_factory=list)
+    stale: bool = False               # not checked for more than a year
 
 
 @dataclass
@@ -204,6 +206,7 @@ def group_view(group: Group, geography=None, moment=None, upcoming: int = 1) -> 
         published=published_phrase(group.source_date),
         checked=french_date(group.checked_on),
         places=places,
+        stale=is_stale(group),
     )
 
 
