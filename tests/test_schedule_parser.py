@@ -27,6 +27,13 @@ UNDERSTOOD = [
     ("tous les lundis soirs", [("weekly", (MO,), (), "", "", "soir", False, ())]),
     ("chaque lundi", [("weekly", (MO,), (), "", "", "", False, ())]),
     ("mardi 14h-16h", [("weekly", (TU,), (), "14:00", "16:00", "", False, ())]),
+    ("chaque mardi et jeudi de 14h à 16h",
+     [("weekly", (TU, TH), (), "14:00", "16:00", "", False, ())]),
+    ("le samedi matin", [("weekly", (SA,), (), "", "", "matin", False, ())]),
+    ("du lundi au vendredi de 9h à 17h",
+     [("weekly", (MO, TU, WE, TH, FR), (), "09:00", "17:00", "", False, ())]),
+    ("le 1er et le 3e mercredi du mois à 20h",
+     [("monthly", (WE,), (1, 3), "20:00", "", "", False, ())]),
     ("le mardi 19h30", [("weekly", (TU,), (), "19:30", "", "", False, ())]),
     ("le 2e mardi, 14 h", [("monthly", (TU,), (2,), "14:00", "", "", False, ())]),
     ("deux permanences: le mercredi de 9h à 12h30 et le jeudi de 15h à 19h",
@@ -87,6 +94,9 @@ def test_by_appointment_alone_and_with_a_rule():
     both = parse_schedule("le mercredi à 19h30, sur rendez-vous")
     assert both.status == RECURRING and both.by_appointment
     # the days are not determined: only the appointment is understood, the rest reported
+    phone = parse_schedule("entretiens téléphoniques de 9H00 à 16h30 du lundi au vendredi; "
+                           "entretien dans les locaux sur rendez-vous")
+    assert phone.status == APPOINTMENT and not phone.rules, "phone hours are not meetings"
     vague = parse_schedule("à raison d'un mercredi par mois, sur rendez-vous")
     assert vague.status == APPOINTMENT and not vague.rules and vague.unparsed
 
@@ -116,6 +126,11 @@ NOT_UNDERSTOOD = [
     "le dernier vendredi",
     "3 séances de 2h, le samedi",
     "un cycle de rencontres le jeudi",
+    "toutes les deux semaines le mardi",
+    "tous les quinze jours, le jeudi à 19h",
+    "un lundi sur deux",
+    "entretiens téléphoniques de 9H00 à 16h30 du lundi au vendredi",
+    "le mardi, une semaine sur deux",
     "permanences médicales du vendredi (permanence médicale hebdomadaire)",
     "horaires d'ouverture volontairement étendus (non détaillés)",
 ]

@@ -2,7 +2,8 @@
 
 Understood (see tests/test_schedule_parser.py for the table of real phrasings):
 - weekly on one or several days: "le mardi de 15 à 17h", "les lundis, mercredis et
-  samedis", "tous les lundis soirs", "chaque lundi", "mardi 14h-16h";
+  samedis", "tous les lundis soirs", "chaque lundi", "mardi 14h-16h", "du lundi au
+  vendredi de 9h à 17h";
 - monthly on the nth or last weekday: "chaque 3e jeudi du mois de 14 à 16 heures",
   "1er et 3ème mardi 13 à 17 h", "tous les derniers dimanches de chaque mois";
 - exceptions, for every rule of the text: "hors congés scolaires", "sauf juillet et
@@ -12,8 +13,10 @@ Understood (see tests/test_schedule_parser.py for the table of real phrasings):
 
 Never a guess: a part that names dates ("prochaine séance ce vendredi 1er octobre") is an
 announcement, not a rule; a frequency without a day ("groupes de paroles mensuels", "un
-mercredi par mois") gives no rule; "le dernier vendredi" needs "du mois"; a truncated
-text ("[…]") gives nothing. What is left over is kept in `Schedule.unparsed`.
+mercredi par mois") gives no rule; nor does every other week without a start ("un lundi
+sur deux", "tous les quinze jours"), a cycle ("3 séances"), or phone hours ("entretiens
+téléphoniques…": not a meeting); "le dernier vendredi" needs "du mois"; a truncated text
+("[…]") gives nothing. What is left over is kept in `Schedule.unparsed`.
 """
 from __future__ import annotations
 
@@ -58,6 +61,12 @@ _MONTHS_OFF = re.compile(
 _APPOINTMENT = re.compile(r"\bsur\s+(?:rendez[- ]vous|rdv)\b")
 _DATE = re.compile(rf"\b\d{{1,2}}(?:er|re)?\s+{_MONTH}\b|\b\d{{1,2}}/\d{{1,2}}\b"
                    rf"|\b{_MONTH}\s+\d{{4}}\b")
+# Every other week, every fortnight: no anchor date in the text, so no rule.
+_BIWEEKLY = re.compile(r"\b(?:toutes les (?:deux|2|trois|3|quatre|4) semaines|tous les (?:15|quinze)"
+                       r" jours|une semaine sur (?:deux|2)|un \w+ sur (?:deux|2)|quinzaine"
+                       r"|bimensuel)")
+_RANGE_DAYS = re.compile(rf"\bdu\s+(?P<a>{_WD})\s+au\s+(?P<b>{_WD})\b")
+_PHONE = re.compile(r"\btelephon")
 _CYCLE = re.compile(r"\b\d+\s+(?:seances|rencontres|reunions)\b|\bcycles?\b")
 _TRUNCATED = re.compile(r"\[(?:…|\.\.\.)\]|…|\.\.\.")
 _FREQUENCY = re.compile(r"\bmensuel|\bpar mois\b|\bpar semaine\b|\bhebdomadaire|\bchaque "
@@ -193,9 +202,9 @@ def _parse_clause(clause: _Clause, school: bool, months_off: tuple[int, ...]) ->
         clause.spans.append(m.span())
     if clause.dates:
         return                                   # an announcement: no rule from it
-    if _CYCLE.search(norm):
-        clause.indeterminate = True              # "3 séances…", "un cycle de…": not a rule
-        return
+    if _CYCLE.search(norm) or _BIWEEKLY.search(norm) or _PHONE.search(norm):
+        clause.indeterminate = True              # "3 séances…", "un lundi sur deux", or
+        return                                   # phone hours: not a meeting
     exprs: list[tuple[int, int, str, tuple[int, ...], tuple[int, ...]]] = []
     for m in _MONTHLY.finditer(norm):
         ords = re.findall(_ORD, m.group("ords"))
@@ -205,6 +214,12 @@ def _parse_clause(clause: _Clause, school: bool, months_off: tuple[int, ...]) ->
             continue
         exprs.append((m.start(), m.end(), "monthly", _days(m.group("days")), nths))
         clause.spans.append(m.span())
+    for m in _RANGE_DAYS.finditer(norm):        # "du lundi au vendredi"
+        first, last = _days(m.group("a"))[0], _days(m.group("b"))[0]
+        days = tuple(range(first, last + 1)) if first <= last else ()
+        if days and not clause.covered(m.start()):
+            exprs.append((m.start(), m.end(), "weekly", days, ()))
+            clause.spans.append(m.span())
     monthly_context = bool(re.search(r"\bpar mois\b|\bmensuel|\bdu mois\b", norm))
     for m in _WEEKLY.finditer(norm):
         if clause.covered(m.start()):
