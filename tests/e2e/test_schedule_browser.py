@@ -6,7 +6,7 @@ from finder.schedule import next_occurrence, occurrence_fr, parse_schedule
 
 from tests.conftest import group_row, write_inventory
 from tests.e2e.conftest import add_test_tiles, assert_only_local, screenshot_path
-from tests.e2e.test_finder_browser import norm
+from tests.e2e.test_finder_browser import norm, open_a_place_popup
 
 TEXT = "chaque 3e jeudi du mois de 14 à 16 heures"
 
@@ -28,17 +28,8 @@ def test_the_popup_gives_the_next_meeting(make_app, tmp_path, live_server, page,
 
     page.goto(base + "/groupes/cafe")
     page.wait_for_selector(".map-region img.leaflet-tile-loaded", state="attached")
-    marker = page.locator(".map-region .fm-marker").first
-    marker.wait_for(state="attached")
-    popup = page.locator(".leaflet-popup")
-    for attempt in range(3):                     # a click during the fit animation may be lost
-        marker.click()
-        try:
-            popup.wait_for(state="visible", timeout=4000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    page.locator(".map-region .fm-marker").first.wait_for(state="attached")
+    popup = open_a_place_popup(page)
     assert norm(popup.locator(".fm-popup__next").inner_text()) == f"Prochaine réunion : {first}"
     assert TEXT in popup.inner_text()
     page.screenshot(path=str(screenshot_path("schedule-popup-1280")), full_page=False)
