@@ -94,3 +94,10 @@ def test_the_embed_shows_the_next_meeting(make_app, tmp_path):
                    .get_data(as_text=True))
     assert "Prochaine réunion : " + expected("chaque 3e jeudi du mois de 14 à 16 heures")[0] in text
     assert "Horaire à confirmer par téléphone." in text
+
+
+def test_a_bad_schedule_now_setting_stops_start_up_in_french(make_app):
+    import pytest
+    from finder.db import StartupError
+    with pytest.raises(StartupError, match="FINDER_SCHEDULE_NOW"):
+        make_app(SCHEDULE_NOW="mardi prochain")

@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from . import api, assets, embed, forms, mapdata, pages, security, throttle
 
     security.init_app(app)
+    from . import clock; clock.init_app(app)  # noqa: E702
     csrf = forms.init_app(app)
     csrf.exempt(api.bp)                  # read-only, no session: nothing to forge
     throttle.init_app(app)

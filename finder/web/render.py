@@ -16,6 +16,7 @@ from ..validation import display_host, safe_email, safe_url  # noqa: F401  (safe
 from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
 from ..editing import is_stale
 from ..schedule import ScheduleView, schedule_view
+from ..schedule.model import MONTHS_FR
 from ..serialize import public_place
 
 SERVICE_LABELS = {
@@ -28,8 +29,7 @@ SERVICE_LABELS = {
     "activites": "Activités",
 }
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = MONTHS_FR
 
 # Lines anyone can call, shown on every page (numbers as published by each service).
 CRISIS_LINES = (
