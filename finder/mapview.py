@@ -3,8 +3,11 @@
 Interface (the pages embed a map with these; nothing else here is needed by them)::
 
     MapParts(head, body, script)
-      head   <link rel="stylesheet"> and one <style> tag, every URL on our own server:
-             goes in the page's <head>.
+      head   <link rel="stylesheet"> tags only, every URL on our own server: goes in the
+             page's <head>. No <style>: the chapter colours and the map heights are
+             classes of static/map/finder-map.css (the block `theme_css()` writes, kept
+             equal to models.CHAPTER_COLOURS by tests/test_mapview.py), so the page's
+             Content-Security-Policy needs no style-src 'unsafe-inline'.
       body   the map block (container, status line, legend) followed by the
              <script src=… defer> tags of the self-hosted libraries (Leaflet,
              Leaflet.markercluster, static/js/finder-map.js): goes where the map appears.
@@ -12,7 +15,7 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              as <script nonce="{{ csp_nonce() }}">…</script>: it is the only inline script.
              It waits for DOMContentLoaded, so the deferred libraries are there.
 
-    build_map(*, origin, radius_km, commune_outline, data_url, tiles, height="60vh",
+    build_map(*, origin, radius_km, commune_outline, data_url, tiles, height="50vh",
               fit_bounds=None) -> MapParts
         The skeleton of the search map: tiles, origin, radius circle, commune outline
         (inline GeoJSON), legend. The places come from `data_url` (GET /carte/lieux.json,
@@ -56,7 +59,8 @@ from .models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group
 from .serialize import public_place
 
 __all__ = ["MapParts", "build_map", "map_for_group", "configure_assets", "cache_info",
-           "cache_clear", "approximate_note", "GEO_ATTRIBUTION", "WALLONIA_BRUSSELS"]
+           "cache_clear", "approximate_note", "theme_css", "MAP_HEIGHTS", "GEO_ATTRIBUTION",
+           "WALLONIA_BRUSSELS"]
 
 GEO_ATTRIBUTION = ("Communes\u00a0: Statbel (CC BY 4.0) · Codes postaux\u00a0: bpost / "
                    "OpenStreetMap contributors (ODbL)")
@@ -73,6 +77,8 @@ DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
 DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
                ("markercluster_css", "/assets/markercluster/MarkerCluster.css"),
                ("finder_map_css", "/static/map/finder-map.css"))
+# The heights a map may have (CSS lengths): each is a class of the theme stylesheet.
+MAP_HEIGHTS = ("40vh", "50vh", "60vh")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class FinderMap(folium.Map):
     default_js = list(DEFAULT_JS)
     default_css = list(DEFAULT_CSS)
     _template = Template("""
-        {% macro html(this, kwargs) %}<div class="finder-map__map" id="{{ this.get_name() }}" aria-label="{{ this.label|e }}"></div>{% endmacro %}
+        {% macro html(this, kwargs) %}<div class="finder-map__map {{ this.height_class }}" id="{{ this.get_name() }}" aria-label="{{ this.label|e }}"></div>{% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
             center: {{ this.location|tojson }},
@@ -194,12 +200,25 @@ def _cached(key_parts: list, build: Callable[[str], MapParts]) -> MapParts:
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 _HEAD_TAG = re.compile(r"<style\b[^>]*>.*?</style>|<link\b[^>]*>", re.S | re.I)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
-_HEIGHT = re.compile(r"^\d{1,4}(\.\d+)?(px|vh|svh|dvh|rem|em|%)$")
+
+
+def height_class(height: str) -> str:
+    """The theme stylesheet's class for one of MAP_HEIGHTS: '40vh' → 'fm-h-40vh'."""
+    if height not in MAP_HEIGHTS:
+        raise ValueError(f"map height not one of {MAP_HEIGHTS}: {height!r}")
+    return "fm-h-" + height
+
+
+def theme_css() -> str:
+    """The rules of static/map/finder-map.css that come from our data: each chapter's
+    colour (.fm-c0 … .fm-c5 set --fm-colour, from models.CHAPTER_COLOURS) and the map
+    heights. The file holds this text verbatim; a test fails when they differ."""
+    rules = [f".fm-c{i}{{--fm-colour:{CHAPTER_COLOURS[s]}}}" for i, s in enumerate(CHAPTER_SLUGS)]
+    rules += [f".finder-map__map.{height_class(h)}{{height:{h}}}" for h in MAP_HEIGHTS]
+    return "\n".join(rules) + "\n"
 
 
 def _new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
-    if not _HEIGHT.match(height):
-        raise ValueError(f"map height not understood: {height!r}")
     max_zoom = int(tiles.get("max_zoom") or 18)
     # The zoom buttons are added by finder-map.js, with French labels.
     m = FinderMap(location=[50.5, 4.75], zoom_start=8, tiles=None, scroll_wheel_zoom=False,
@@ -209,7 +228,7 @@ def _new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
     m.options.update(min_zoom=6, max_zoom=max_zoom)
     m._id = key[:12]
     m.label = label
-    m.height_css = height
+    m.height_class = height_class(height)
     folium.TileLayer(tiles=_tile_provider(tiles["url"], tiles["attribution"]),
                      max_zoom=max_zoom, max_native_zoom=max_zoom, subdomains="abc").add_to(m)
     return m
@@ -249,11 +268,9 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
     for url in css + js:
         _require_own(url)
     name = m.get_name()
-    style = (f"#{name}{{height:{m.height_css}}}"
-             + "".join(f".fm-c{i}{{--fm-colour:{CHAPTER_COLOURS[s]}}}"
-                       for i, s in enumerate(CHAPTER_SLUGS)))
-    head_html = "\n".join([f'<link rel="stylesheet" href="{escape(u)}">' for u in css]
-                          + head + [f"<style>{style}</style>"])
+    if head:                     # a Folium element that writes a <style> or a <link>
+        raise ValueError(f"the map would need inline styles or links of its own: {head!r}")
+    head_html = "\n".join(f'<link rel="stylesheet" href="{escape(u)}">' for u in css)
     body = "\n".join([
         f'<div class="finder-map" id="{name}-wrap">',
         figure.html.render().strip(),
@@ -331,7 +348,7 @@ def _tiles_key(tiles: dict) -> list:
 
 def build_map(*, origin: Optional[tuple[float, float]] = None, radius_km: Optional[float] = None,
               commune_outline: Optional[dict] = None, data_url: str, tiles: dict,
-              height: str = "60vh", fit_bounds: Optional[tuple] = None) -> MapParts:
+              height: str = "50vh", fit_bounds: Optional[tuple] = None) -> MapParts:
     """The search map's skeleton; its places come from data_url. Cached on the inputs."""
     origin = (round(float(origin[0]), 6), round(float(origin[1]), 6)) if origin else None
     radius = float(radius_km) if radius_km and origin else None

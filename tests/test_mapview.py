@@ -9,7 +9,8 @@ import pytest
 
 from finder import mapcontent, mapview
 from finder.geography import load_geography
-from finder.models import CHAPTER_TITLES, Group, Place
+from finder.config import PACKAGE_DIR
+from finder.models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group, Place
 
 CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn",
              "fonts.googleapis", "netdna", "cloudflare")
@@ -91,10 +92,9 @@ def test_legend_lists_the_six_chapters_and_the_marks():
     assert "Emplacement approximatif" in joined
     assert "Point de départ de la recherche" in joined
     assert "Rayon de recherche\u00a0: 20\u00a0km" in joined
-    # Each chapter has its own colour, written from models.CHAPTER_COLOURS.
-    for i, colour in enumerate(["#b3261e", "#6a3d9a", "#1f5fa8", "#a05a00", "#1b7a3e",
-                                "#8a3b6f"]):
-        assert f".fm-c{i}{{--fm-colour:{colour}}}" in parts.head
+    # Each chapter has its own colour (class fm-c<i>, coloured by finder-map.css).
+    for i in range(len(CHAPTER_TITLES)):
+        assert f'class="fm-key fm-c{i}"' in legend.group(0)
 
 
 def test_origin_marker_and_radius_circle_when_given():
@@ -148,7 +148,22 @@ def test_identical_calls_hit_the_cache_and_other_inputs_do_not():
 def test_height_cannot_inject_css():
     with pytest.raises(ValueError):
         search_map(height="60vh}body{display:none")
-    assert "{height:40vh}" in search_map(height="40vh").head
+    assert 'class="finder-map__map fm-h-40vh"' in search_map(height="40vh").body
+
+
+def test_the_map_writes_no_inline_style_its_colours_are_in_the_stylesheet():
+    parts = search_map()
+    for text in (parts.head, parts.body):
+        assert "<style" not in text.lower()
+        assert not re.search(r"\sstyle\s*=", text), text
+    stylesheet = (PACKAGE_DIR / "static" / "map" / "finder-map.css").read_text(encoding="utf-8")
+    assert mapview.theme_css() in stylesheet, (
+        "static/map/finder-map.css differs from models.CHAPTER_COLOURS / MAP_HEIGHTS: "
+        "copy the output of finder.mapview.theme_css() into its last block")
+    for index, colour in enumerate(["#b3261e", "#6a3d9a", "#1f5fa8", "#a05a00", "#1b7a3e",
+                                    "#8a3b6f"]):
+        assert CHAPTER_COLOURS[CHAPTER_SLUGS[index]] == colour
+        assert f".fm-c{index}{{--fm-colour:{colour}}}" in stylesheet
 
 
 NASTY = '"</script><script>alert(1)</script> <img src=x onerror=alert(1)> ${alert(1)} \\ \'q\''

@@ -211,3 +211,24 @@ def test_self_hosted_leaflet_is_fingerprinted_too(demo_app):
     response = demo_app.test_client().get(url)
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_styles_come_from_stylesheets_only_on_every_kind_of_page(client):
+    """style-src 'self': no page may carry a <style> element or a style attribute."""
+    for path, status in (("/", 200), ("/?postcode=5000&radius_km=20", 200),
+                         ("/groupes/" + _a_group_with_places(client), 200),
+                         ("/groupes/inconnu", 404), ("/embed?postcode=5000", 200),
+                         ("/embed/builder", 200), ("/admin/connexion", 200),
+                         ("/?radius_km=abc", 400)):
+        response = client.get(path)
+        assert response.status_code == status, path
+        policy = csp(response)
+        assert policy["style-src"] == "'self'", path
+        html = response.get_data(as_text=True)
+        assert "<style" not in html.lower(), path
+        assert not re.search(r"<[^>]+\sstyle\s*=", html), path
+
+
+def _a_group_with_places(client) -> str:
+    groups = client.get("/api/v1/groups").get_json()["groups"]
+    return next(g["slug"] for g in groups if g.get("places"))

@@ -2,7 +2,8 @@
 
 Templates write `<script nonce="{{ csp_nonce() }}">` for the few inline scripts we render;
 the Content-Security-Policy then allows exactly those: script-src 'self' 'nonce-…', never
-'unsafe-inline'. Every response also gets nosniff, a referrer policy, a permissions policy
+'unsafe-inline'. Styles come from our stylesheets only (style-src 'self', no inline
+<style> or style attribute anywhere: the map's colours are in static/map/finder-map.css). Every response also gets nosniff, a referrer policy, a permissions policy
 (geolocation for our own pages only) and, over HTTPS, HSTS.
 
 Who may frame a page (CSP frame-ancestors) is decided per request: `'self'` unless a view
@@ -86,8 +87,9 @@ def content_security_policy(*, nonce: str | None, tiles: str, frame_ancestors: s
     return "; ".join((
         "default-src 'self'",
         f"script-src {scripts}",
-        # Leaflet positions markers and tiles with inline style attributes.
-        "style-src 'self' 'unsafe-inline'",
+        # Stylesheets only: no <style> element and no style="…" attribute in our HTML.
+        # (Leaflet positions markers and tiles through element.style, which CSP allows.)
+        "style-src 'self'",
         f"img-src {images}",
         "font-src 'self'",
         "connect-src 'self'",
