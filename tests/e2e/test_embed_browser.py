@@ -7,6 +7,7 @@ its content; on the refused site the browser blocks the frame (CSP frame-ancesto
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -185,3 +186,52 @@ def test_builder_preview_follows_the_choices(sites, page):
     expect(page.locator("[data-copy-status='snippet-iframe']")).to_have_text(
         re.compile(r"Code copié|Sélectionnez le code"))
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+SPY = """<script>
+window.__heard = [];
+window.addEventListener("message", function (event) {
+  window.__heard.push({origin: event.origin, data: JSON.stringify(event.data)});
+});
+</script>"""
+
+
+def test_a_partner_page_listening_to_messages_learns_no_search_and_no_position(sites, browser):
+    """Any script on the partner's page (analytics, ads) hears the embed's messages: they
+    carry the height only, whatever the visitor searches or shares."""
+    app_url, allowed, allowed_url, refused, refused_url = sites
+    context = browser.new_context(locale="fr-BE", permissions=["geolocation"],
+                                  geolocation={"latitude": 50.4669, "longitude": 4.8675})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        frame_html, script_html = builder_snippets(page, app_url, "chapter=maladie")
+        allowed.pages["/"] = partner_page(SPY + frame_html + script_html)
+        page.goto(allowed_url + "/")
+        frame = page.frame_locator("iframe")
+        # A search typed in the frame, then "Autour de moi".
+        frame.get_by_label("Code postal, localité ou commune").fill("5000")
+        frame.get_by_role("button", name="Chercher").click()
+        frame.locator("p.summary").wait_for(state="visible")
+        expect(frame.locator("p.summary")).to_contain_text("5000")
+        frame.get_by_role("button", name="Autour de moi").click()
+        expect(frame.locator("p.summary")).to_contain_text("de votre position")
+        frame.locator(MARKERS).first.wait_for(state="visible")
+        page.wait_for_timeout(800)                     # the last height messages
+        inner = page.frames[1]
+        assert "lat=50.46690" in inner.url       # the position is in the frame's own URL
+
+        heard = page.evaluate("window.__heard")
+        from_finder = [h for h in heard if h["origin"] == app_url]
+        assert len(from_finder) >= 3, heard            # first page, search, position
+        for message in heard:
+            text = message["data"]
+            for secret in ("5000", "Namur", "postcode", "lat", "lon", "50.46", "4.86",
+                           "href", "maladie", "embed?"):
+                assert secret not in text, message
+        for message in from_finder:
+            assert sorted(json.loads(message["data"])) == ["height", "type"], message
+        # The iframe is still sized to its content after the searches.
+        assert page.locator("iframe[data-resized]").count() == 1
+    finally:
+        context.close()
