@@ -12,15 +12,12 @@ Bouillon): such a locality stands at its commune's representative point, at comm
 precision (listed in ``relocated``). So L'Écluse (1320) is in Beauvechain and Noirfontaine
 in Bouillon, though the first point lies outside every outline and the second near Liège.
 
-Everyday names that are not postal localities (LLN, Stockel, Molenbeek...) come from the
+The two files are read by finder/geofiles.py. Everyday names that are not postal localities (LLN, Stockel, Molenbeek...) come from the
 alias list ``data/place-aliases.csv`` (see finder/aliases.py and data/README.md).
 """
 from __future__ import annotations
 
 import copy
-import csv
-import json
-import logging
 import math
 import re
 from collections import OrderedDict
@@ -31,19 +28,16 @@ from typing import Optional
 
 import numpy as np
 import shapely
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 
 from .aliases import ALIASES_FILE, PlaceAlias, read_aliases
 from .config import data_file
 from .gazetteer import Gazetteer, medoid, name_key
+from .geofiles import (COMMUNES_FILE, POSTCODES_FILE, SETTING, GeographyError,  # noqa: F401
+                       read_feature, read_geojson, read_postcodes)
 from .models import Commune, Locality, Resolved
 from .text import fold
 
-log = logging.getLogger(__name__)
-
-COMMUNES_FILE = "communes.geojson"
-POSTCODES_FILE = "postcodes.csv"
-SETTING = "FINDER_GEO_DIR"
 ATTRIBUTION = ("Communes: Statbel (CC BY 4.0) · "
                "Codes postaux: bpost / OpenStreetMap contributors (ODbL)")
 BRUSSELS_LABEL = "Bruxelles-Capitale"
@@ -57,18 +51,6 @@ SERVICE_TOLERANCE_KM = 2.0   # a visitor's position just outside the simplified 
 # (outlines are simplified on a ~25 m grid).
 BORDER_TOLERANCE_KM = 0.3
 
-_REQUIRED_COLUMNS = ("postcode", "locality", "lat", "lon", "commune_nis", "point_trusted")
-
-
-class GeographyError(Exception):
-    """The reference geography cannot be loaded (message in French, for whoever deploys)."""
-
-    def __init__(self, problem: str, directory: Path | str):
-        self.directory = str(directory)
-        super().__init__(
-            f"Données géographiques indisponibles : {problem} "
-            f"(dossier essayé : « {self.directory} »). Réglez {SETTING} sur le dossier "
-            f"qui contient {COMMUNES_FILE} et {POSTCODES_FILE}.")
 
 
 def _project(geom):
@@ -89,7 +71,7 @@ class Geography:
         self._outlines: dict[str, dict] = {}     # nis -> GeoJSON geometry as read
         geoms = []
         for feature in features:
-            commune, geometry = _read_feature(feature, directory)
+            commune, geometry = read_feature(feature, directory)
             if commune.nis in self.communes:
                 raise GeographyError(f"code NIS {commune.nis} en double dans {COMMUNES_FILE}",
                                      directory)
@@ -127,8 +109,8 @@ class Geography:
         directory = Path(directory).expanduser()
         if not directory.is_dir():
             raise GeographyError("le dossier n'existe pas", directory)
-        features = _read_geojson(directory / COMMUNES_FILE, directory)
-        rows = _read_postcodes(directory / POSTCODES_FILE, directory)
+        features = read_geojson(directory / COMMUNES_FILE, directory)
+        rows = read_postcodes(directory / POSTCODES_FILE, directory)
         aliases_path = Path(aliases) if aliases else data_file(ALIASES_FILE)
         return cls(directory, features, rows, read_aliases(aliases_path), str(aliases_path))
 
@@ -307,83 +289,6 @@ class Geography:
 
 def _province_sort_key(label: str) -> str:
     return re.sub(r"^province (de la |de l |du |de |des )", "", fold(label))
-
-
-# ----- file reading ------------------------------------------------------------------
-
-
-def _read_geojson(path: Path, directory: Path) -> list[dict]:
-    try:
-        with path.open(encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise GeographyError(f"fichier {path.name} absent", directory) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeographyError(f"fichier {path.name} illisible ({exc})", directory) from exc
-    features = data.get("features") if isinstance(data, dict) else None
-    if not isinstance(features, list):
-        raise GeographyError(f"{path.name} n'est pas une FeatureCollection", directory)
-    return features
-
-
-def _read_feature(feature: dict, directory: Path):
-    try:
-        props = feature["properties"]
-        nis = str(props["nis"]).strip()
-        name_fr = str(props["name_fr"]).strip()
-        geometry = shape(feature["geometry"])
-    except (KeyError, TypeError, ValueError, AttributeError,
-            shapely.errors.GEOSException) as exc:
-        raise GeographyError(f"commune mal décrite dans {COMMUNES_FILE} ({exc!r})",
-                             directory) from exc
-    if not geometry.is_valid:
-        geometry = shapely.make_valid(geometry)
-    commune = Commune(
-        nis=nis, name_fr=name_fr,
-        name_nl=str(props.get("name_nl") or name_fr).strip(),
-        province=str(props.get("province") or "").strip(),
-        region=str(props.get("region") or "").strip(),
-        population=int(props.get("population_2020") or props.get("population") or 0),
-    )
-    return commune, geometry
-
-
-def _read_postcodes(path: Path, directory: Path) -> list[dict]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise GeographyError(
-                    f"colonnes manquantes dans {path.name} : {', '.join(missing)}", directory)
-            rows = []
-            for line, row in enumerate(reader, start=2):
-                rows.append(_read_row(row, line, path.name, directory))
-    except FileNotFoundError:
-        raise GeographyError(f"fichier {path.name} absent", directory) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise GeographyError(f"fichier {path.name} illisible ({exc})", directory) from exc
-    if not rows:
-        raise GeographyError(f"aucune localité dans {path.name}", directory)
-    return rows
-
-
-def _read_row(row: dict, line: int, filename: str, directory: Path) -> dict:
-    try:
-        postcode = (row["postcode"] or "").strip()
-        name = (row["locality"] or "").strip()
-        lat, lon = float(row["lat"]), float(row["lon"])
-        nis = (row["commune_nis"] or "").strip()
-        trusted = (row["point_trusted"] or "").strip()
-        if not (re.fullmatch(r"\d{4}", postcode) and name and re.fullmatch(r"\d{5}", nis)
-                and trusted in ("0", "1") and math.isfinite(lat) and math.isfinite(lon)):
-            raise ValueError("valeur manquante ou invalide")
-    except (TypeError, ValueError) as exc:
-        raise GeographyError(f"ligne {line} de {filename} invalide ({exc})",
-                             directory) from exc
-    main = (row.get("bpost_main_locality") or "").strip().lower() in ("1", "true", "oui", "yes")
-    return {"postcode": postcode, "locality": name, "lat": lat, "lon": lon, "main": main,
-            "commune_nis": nis, "trusted": trusted == "1"}
 
 
 @lru_cache(maxsize=4)
