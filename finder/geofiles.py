@@ -34,7 +34,6 @@ class GeographyError(Exception):
             f"qui contient {COMMUNES_FILE} et {POSTCODES_FILE}.")
 
 
-
 def read_geojson(path: Path, directory: Path) -> list[dict]:
     try:
         with path.open(encoding="utf-8") as f:

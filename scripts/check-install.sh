@@ -33,4 +33,5 @@ check "/" "Trouver un groupe"
 check "/?postcode=5000&radius_km=20" "5000 Namur"
 check "/static/css/finder.css" "body"
 check "/embed" "<html"
+check "/api/v1/locate?q=LLN" "Louvain-La-Neuve"      # data/place-aliases.csv, as finder.data
 echo "install check: the installed package serves the finder (no ../shared, no checkout)"
