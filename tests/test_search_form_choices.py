@@ -26,7 +26,8 @@ def commune_options(html: str) -> list[tuple[str, str]]:
 
 
 def import_file(app, path) -> None:
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    """Replace the inventory with path (--force: it removes most of the demo, on purpose)."""
+    result = app.test_cli_runner().invoke(args=["import", "--force", str(path)])
     assert result.exit_code == 0, result.output
 
 
