@@ -185,3 +185,15 @@ def test_no_edit_without_session_or_csrf(admin_app, admin_client):
         assert anonymous.post(url, data={"csrf_token": token}).status_code == 401
         assert admin_client.post(url, data={"name": "x"}).status_code == 400     # no token
     assert stored(admin_app).name != "x"
+
+
+def test_places_to_refine_worst_first_and_gone_once_exact(editor_client, admin_app):
+    html = page(editor_client, "/admin/lieux-a-preciser")
+    cells = re.findall(r"<tr><td>(commune|localité)</td>", html)
+    assert cells and cells == sorted(cells, key=lambda c: c != "commune")
+    assert f"/admin/groupes/{SLUG}#lieu-1" in html
+    place = stored(admin_app).places[0]
+    assert form_post(editor_client, f"/admin/groupes/{SLUG}/lieux/0", {
+        "postcode": place.postcode, "locality": place.locality, "commune": place.commune_name,
+        "lat": "50.6610", "lon": "5.5200", "show_exact": "oui"}).status_code == 302
+    assert f"/admin/groupes/{SLUG}#lieu-1" not in page(editor_client, "/admin/lieux-a-preciser")

@@ -8,6 +8,7 @@ from ...db import geocoder_chain, get_geography, get_writer
 from ...models import CHAPTERS, KINDS, PRECISION_LABELS, content_hash
 from ...store_history import ACTIONS
 from ...validation import SERVICES
+from ..pages import tiles_config
 from . import bp
 from .auth import current_account
 
@@ -51,7 +52,8 @@ def render_group(slug: str, *, group_values=None, group_errors=None, place_index
         labels=GROUP_LABELS, place_labels=PLACE_LABELS, kinds=KINDS,
         chapter_options=[(s, t) for s, t, _ in CHAPTERS],
         precision_labels=PRECISION_LABELS, stale=editing.is_stale(group),
-        history=get_writer().changes(slug, limit=5), actions=ACTIONS), status
+        history=get_writer().changes(slug, limit=5), actions=ACTIONS,
+        tiles=tiles_config()), status
 
 
 def _who() -> str:
@@ -149,3 +151,14 @@ def undo(change_id: int):
         return back
     flash("Modification annulée : le groupe est revenu à l'état d'avant.")
     return back
+
+
+@bp.get("/lieux-a-preciser")
+def places_to_refine():
+    """Every place still at commune or locality precision, worst first."""
+    rank = {"commune": 0, "locality": 1}
+    rows = [(group, i, place) for group in get_writer().all_groups()
+            for i, place in enumerate(group.places) if place.precision in rank]
+    rows.sort(key=lambda r: (rank[r[2].precision], r[2].commune_name, r[0].name))
+    return render_template("admin/places_to_refine.html", rows=rows,
+                           precision_labels=PRECISION_LABELS)
