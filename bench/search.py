@@ -6,11 +6,14 @@ For each size: builds a synthetic inventory (obviously fake groups spread over t
 281 communes by population), imports it into a temporary SQLite file with the real
 importer, then times the same random queries (a postcode of the reference geography,
 a radius of 5–100 km, a chapter one time in three) two ways, in the same run:
-  ours  — finder.search.search (bbox prefilter in SQL, exact geodesic for the page)
+  ours  — what a search costs the server when its ranking is not cached yet: the
+          Inventory's in-memory copy and place index (built once per import, like a
+          server does), search.rank (bbox prefilter on the index, exact geodesic at the
+          edge) then search.page (exact geodesic order for the page, hydrated)
   naive — every row read, geopy `geodesic` to each, filter, sort
 (both measure to the point the public may see: a hidden place's commune point)
 Both return the first 50 results; the script checks that they return the same places.
-Target: p50 ≤ 5 ms at 10,000 places.
+Targets: p50 ≤ 5 ms and p99 ≤ 20 ms at 10,000 places.
 """
 from __future__ import annotations
 
@@ -31,8 +34,9 @@ from finder.config import PACKAGED_GEO_DIR  # noqa: E402
 from finder.geocoding import build_geocoder_chain  # noqa: E402
 from finder.geography import load_geography  # noqa: E402
 from finder.importer import import_file  # noqa: E402
+from finder.inventory import Inventory  # noqa: E402
 from finder.models import CHAPTER_SLUGS, Query  # noqa: E402
-from finder.search import search  # noqa: E402
+from finder.search import page, rank  # noqa: E402
 from finder.store import Store  # noqa: E402
 from finder.synthetic import write_synthetic_inventory  # noqa: E402
 
@@ -81,13 +85,14 @@ def bench_size(geo, size: int, queries: int, workdir: Path) -> dict:
                         chapter=rng.choice(CHAPTER_SLUGS) if rng.random() < 1 / 3 else None,
                         limit=PAGE))
     t = time.perf_counter()
-    search(store, qs[0])          # builds the in-memory index once, as a server does
+    inventory = Inventory(store, store.inventory_token(), geo)   # as a server does, once
+    memory, index = inventory.store(), inventory.index
     warm_ms = (time.perf_counter() - t) * 1000
     ours, theirs = [], []
     naive_budget = max(10, min(queries, int(2000 * 1000 / size)))   # naive is slow at 100k
     for i, q in enumerate(qs):
         t = time.perf_counter()
-        got = search(store, q)
+        got = page(memory, rank(memory, index, q), q.offset, q.limit)
         ours.append((time.perf_counter() - t) * 1000)
         if i < naive_budget:
             t = time.perf_counter()
@@ -123,20 +128,22 @@ def main() -> None:
         "FINDER_GEO_DIR", str(PACKAGED_GEO_DIR)))
     args = parser.parse_args()
     geo = load_geography(args.geo_dir)
-    print(f"{'places':>8} {'import':>8} {'1st query':>9} {'ours p50':>9} {'ours p99':>9} "
+    print(f"{'places':>8} {'import':>8} {'load+index':>10} {'ours p50':>9} {'ours p99':>9} "
           f"{'naive p50':>10} {'naive p99':>10} {'speed-up p50':>13}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             r = bench_size(geo, size, args.queries, Path(tmp))
-            print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['warm_ms']:>7.1f}ms {r['ours_p50']:>7.2f}ms "
+            print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['warm_ms']:>8.1f}ms {r['ours_p50']:>7.2f}ms "
                   f"{r['ours_p99']:>7.2f}ms {r['naive_p50']:>8.1f}ms {r['naive_p99']:>8.1f}ms "
                   f"{r['naive_p50'] / r['ours_p50']:>12.0f}×", flush=True)
             if r["size"] == 10000:
-                verdict = "met" if r["ours_p50"] <= 5 else "NOT met"
-                print(f"         target p50 ≤ 5 ms at 10,000 places: {verdict}")
+                for label, value, limit in (("p50 ≤ 5 ms", r["ours_p50"], 5),
+                                            ("p99 ≤ 20 ms", r["ours_p99"], 20)):
+                    verdict = "met" if value <= limit else "NOT met"
+                    print(f"         target {label} at 10,000 places: {verdict}")
     print(f"({args.queries} queries per size for ours; naive timed on a subset at large sizes;"
-          " same results checked on every naive query; '1st query' builds the in-memory"
-          " index, once per import, and is not in the percentiles)")
+          " same results checked on every naive query; 'load+index' is the Inventory's"
+          " memory copy and index, built once per import, and is not in the percentiles)")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""Per-app resources: the geography (once per process) and the inventory store.
+"""Per-app resources: the geography (once per process) and the inventory.
 
-Requests read the inventory through a per-thread in-memory snapshot (finder/snapshot.py):
-a corrupted or replaced file never reaches visitors. Commands (import, export...) get
-their own read-write Store per app context, as before.
+Requests read the current `Inventory` (finder/inventory.py) through the snapshot reader
+(finder/snapshot.py): one object per inventory version, holding a per-thread in-memory
+copy of the database and everything derived from it; a corrupted or replaced file never
+reaches visitors. Commands (import, export...) get their own read-write Store per app
+context, as before.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from .aliases import PlaceAliasError
 from .geography import Geography, GeographyError, load_geography
+from .inventory import CacheSizes, Inventory
 from .snapshot import SnapshotReader
 from .store import Store, StoreError
 
@@ -46,13 +49,20 @@ def geocoder_chain(store: Store):
 
 
 def get_reader() -> SnapshotReader:
-    return current_app.extensions["finder_snapshots"]
+    return get_reader_of(current_app)
+
+
+def get_inventory() -> Inventory:
+    """The inventory this request reads (the same object for the whole request)."""
+    if "inventory" not in g:
+        g.inventory = get_reader().current()
+    return g.inventory
 
 
 def get_store() -> Store:
     if "store" not in g:
         if has_request_context() and current_app.config.get("SNAPSHOT_READS", True):
-            g.store = get_reader().store()
+            g.store = get_inventory().store()
             g.store_is_snapshot = True
         else:
             g.store = Store(current_app.config["DATABASE"])
@@ -103,7 +113,33 @@ def init_app(app: Flask) -> None:
             f"{str(exc).rstrip('.')}. Réglez FINDER_DATABASE sur un fichier sain, ou "
             f"réimportez l'inventaire dans un nouveau fichier.", "FINDER_DATABASE")) from None
     app.extensions["finder_snapshots"] = SnapshotReader(
-        app.config["DATABASE"],
+        app.config["DATABASE"], load_geography(app.config["GEO_DIR"]),
         max_age=app.config.get("SNAPSHOT_MAX_AGE", 0 if app.testing else 30),
-        check_every=app.config.get("SNAPSHOT_CHECK_SECONDS", 0 if app.testing else 60))
+        check_every=app.config.get("SNAPSHOT_CHECK_SECONDS", 0 if app.testing else 60),
+        sizes=cache_sizes(app.config, app.testing))
     app.teardown_appcontext(close_store)
+
+
+def cache_sizes(config, testing: bool) -> CacheSizes:
+    """Each Inventory's cache bounds, from the configuration. Rendered pages are off
+    under TESTING (a test may change config or monkeypatch between two identical
+    requests); tests/test_pagecache.py turns them on."""
+    default = CacheSizes()
+    return CacheSizes(
+        searches=int(config.get("SEARCH_CACHE_SIZE", default.searches)),
+        page_bytes=int(config.get("PAGE_CACHE_BYTES", 0 if testing else default.page_bytes)),
+        output_bytes=int(config.get("OUTPUT_CACHE_BYTES", default.output_bytes)))
+
+
+def before_fork(app: Flask) -> None:
+    """In a server's master, before it forks a worker (gunicorn.conf.py pre_fork): read
+    the inventory now, so that a worker started after the file went bad (max_requests,
+    HUP) still serves the last sound one, and workers share the built index."""
+    try:
+        get_reader_of(app).current().warm()
+    except StoreError:
+        pass                          # nothing sound yet: the worker says so (503)
+
+
+def get_reader_of(app: Flask) -> SnapshotReader:
+    return app.extensions["finder_snapshots"]

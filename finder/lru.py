@@ -4,8 +4,9 @@
 weight)` stores the value, then drops the least recently used entries until both bounds
 hold; a value heavier than max_weight on its own is refused (not stored, nothing evicted),
 and max_entries=0 stores nothing. `get(key)` is None for a missing key (so None cannot be
-stored usefully) and makes a found key the most recent. Used by searchcache (entries),
-web.pagecache (bytes) and web.mapdata (entries and markers). Values are shared, not copied.
+stored usefully) and makes a found key the most recent. Each Inventory's caches are
+these: rankings (entries and places), pages and outputs (bytes), map data (entries and
+markers). Values are shared, not copied.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import json
 
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
 from .schedule import schedule_view
+from .serialize import public_place
 from .validation import safe_email, safe_url
 
 MIXED = -1                 # chapter index of a marker whose groups have several chapters
@@ -79,3 +80,13 @@ def position_key(place: Place) -> tuple[float, float, int]:
     return (round(place.lat, 5), round(place.lon, 5), int(is_approximate(place)))
 
 
+
+
+def public_point(row: tuple, geography) -> tuple[float, float, int, int]:
+    """(lat, lon, approximate, chapter index) where the public sees a place, from a
+    store.map_points row: through serialize.public_place, like every public output."""
+    pid, chapter, lat, lon, precision, show_exact, nis, public_lat, public_lon = row
+    place = public_place(Place(id=pid, lat=lat, lon=lon, precision=precision,
+                               show_exact=bool(show_exact), commune_nis=nis,
+                               public_lat=public_lat, public_lon=public_lon), geography)
+    return position_key(place) + (chapter_index(chapter),)

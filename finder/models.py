@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Optional
 
 from .schedule.model import Schedule
@@ -191,6 +191,11 @@ class Query:
     @property
     def has_origin(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    def unpaged(self) -> "Query":
+        """The same question without its page: what a ranking is cached under (every other
+        field, present or added later, is part of the key)."""
+        return replace(self, limit=None, offset=0)
 
 
 @dataclass

@@ -1,14 +1,14 @@
-"""An in-memory, vectorised index of every place's point, one per inventory version.
+"""An in-memory, vectorised index of every place's public point (one per Inventory).
 
 Searching by distance is the hot path. Reading thousands of rows from SQLite for every
 search costs milliseconds; keeping the points (a few MB at 100,000 places) in NumPy
 arrays sorted by latitude lets a search cut the bounding box with two binary searches
-and measure the remaining candidates in one vectorised expression. The index is
-rebuilt when the store's inventory token changes, i.e. after an import.
+and measure the remaining candidates in one vectorised expression. The index belongs to
+the inventory version it was built from (finder/inventory.py keeps it): an import makes
+a new Inventory, and a new index with it.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Optional
 
@@ -21,16 +21,15 @@ from .store import Store
 
 @dataclass
 class PlaceIndex:
-    version: tuple           # Store.inventory_token() it was built from
     place_id: np.ndarray     # int64, sorted by lat
     group_id: np.ndarray     # int64
-    lat: np.ndarray          # float64, ascending
+    lat: np.ndarray          # float64, ascending (the public point)
     lon: np.ndarray
     chapter: np.ndarray      # int8 index in CHAPTER_SLUGS
     commune: np.ndarray      # NIS as int32
 
     @classmethod
-    def build(cls, store: Store, version: tuple) -> "PlaceIndex":
+    def build(cls, store: Store) -> "PlaceIndex":
         rows = store.place_points()
         chapters = {slug: i for i, slug in enumerate(CHAPTER_SLUGS)}
         n = len(rows)
@@ -41,13 +40,16 @@ class PlaceIndex:
         chap = np.fromiter((chapters.get(r[4], -1) for r in rows), dtype=np.int8, count=n)
         nis = np.fromiter((int(r[5]) for r in rows), dtype=np.int32, count=n)
         order = np.argsort(lat, kind="stable")
-        return cls(version, pid[order], gid[order], lat[order], lon[order], chap[order],
-                   nis[order])
+        return cls(pid[order], gid[order], lat[order], lon[order], chap[order], nis[order])
+
+    def __len__(self) -> int:
+        return len(self.place_id)
 
     def near(self, metric: LocalMetric, max_km: float, bbox: tuple, *,
              chapter: Optional[str] = None, group_ids: Optional[np.ndarray] = None,
-             commune_nis: Optional[str] = None) -> list[tuple[int, int, float]]:
-        """(place_id, group_id, approx km) within max_km (approximate), nearest first."""
+             commune_nis: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in this index, approx km) within max_km (approximate), nearest first
+        (ties by position: the same order every time)."""
         lo = np.searchsorted(self.lat, bbox[0], side="left")
         hi = np.searchsorted(self.lat, bbox[2], side="right")
         lat, lon = self.lat[lo:hi], self.lon[lo:hi]
@@ -66,25 +68,4 @@ class PlaceIndex:
         keep = dist <= max_km
         idx, dist = idx[keep], dist[keep]
         order = np.argsort(dist, kind="stable")
-        idx, dist = idx[order] + lo, dist[order]
-        return list(zip(self.place_id[idx].tolist(), self.group_id[idx].tolist(),
-                        dist.tolist()))
-
-
-_lock = threading.Lock()
-_indexes: dict[str, PlaceIndex] = {}
-
-
-def index_for(store: Store) -> PlaceIndex:
-    """The index of this store's current inventory (rebuilt after an import)."""
-    version = store.inventory_token()
-    key = version[0]
-    current = _indexes.get(key)
-    if current is not None and current.version == version:
-        return current
-    with _lock:
-        current = _indexes.get(key)
-        if current is None or current.version != version:
-            current = PlaceIndex.build(store, version)
-            _indexes[key] = current
-    return current
+        return idx[order] + lo, dist[order]

@@ -1,7 +1,13 @@
 """Search: a Query in, ranked Results out. Reads through the store, never writes.
 
+Two steps, so that one person's search runs once (finder/inventory.py caches the first):
+1. `rank(store, index, query)`: every matching place in order, for the query without its
+   page (Query.unpaged()): the page, its other pages and its map share one Ranking;
+2. `page(store, ranking, offset, limit)`: the Results of one page, hydrated from the store.
+`search(store, query)` does both (the command line; tests).
+
 Distances are geodesic (WGS84). Exact geodesics cost microseconds each, so:
-1. an in-memory index of the store's points (placeindex) cuts a bounding box and
+1. the in-memory index of the places' points (placeindex) cuts a bounding box and
    computes an approximate distance (geodesy.LocalMetric, relative error < 1e-4);
 2. places within a thin band around the radius are decided with the exact distance;
 3. the page handed out is ranked by exact distance: every place whose approximate
@@ -11,88 +17,120 @@ the point the public may see (a hidden place's commune point, never its own).
 """
 from __future__ import annotations
 
-import bisect
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
 
 from .geodesy import APPROX_REL_ERROR, LocalMetric, bounding_box, geodesic_km
-from .models import Query, Result, SearchOutcome
-from .placeindex import index_for
+from .models import Group, Query, Result, SearchOutcome
+from .placeindex import PlaceIndex
 from .store import Store
 
 NEAREST_WHEN_EMPTY = 3
 _ANYWHERE_KM = 2000.0  # "no radius": farther than anything in the service area
 
-__all__ = ["search", "geodesic_km", "bounding_box", "NEAREST_WHEN_EMPTY"]
+__all__ = ["search", "rank", "page", "Ranking", "geodesic_km", "bounding_box",
+           "NEAREST_WHEN_EMPTY"]
 
 
-def search(store: Store, query: Query) -> SearchOutcome:
-    everywhere = store.groups_without_places(chapter=query.chapter, theme=query.theme)
+@dataclass(frozen=True)
+class Ranking:
+    """Every place matching a query (without page or limit), in the order shown.
+
+    Shared between requests: treat as read-only (page() hands out fresh lists)."""
+    query: Query                          # Query.unpaged()
+    place_id: np.ndarray                  # int64, in order
+    group_id: np.ndarray                  # int64
+    approx_km: Optional[np.ndarray]       # approximate distances (ascending); None: no origin
+    nearest: tuple[Result, ...] = ()      # nothing within the radius: the nearest few
+    everywhere: tuple[Group, ...] = ()    # services with no place, for these filters
+
+    def __len__(self) -> int:
+        return len(self.place_id)
+
+    @property
+    def place_ids(self) -> list[int]:
+        return self.place_id.tolist()
+
+
+def search(store: Store, query: Query, index: Optional[PlaceIndex] = None) -> SearchOutcome:
+    """rank + page in one call; builds an index when none is given (one-off searches)."""
+    if index is None:
+        index = PlaceIndex.build(store)
+    return page(store, rank(store, index, query), query.offset, query.limit)
+
+
+def rank(store: Store, index: PlaceIndex, query: Query) -> Ranking:
+    query = query.unpaged()
+    everywhere = tuple(store.groups_without_places(chapter=query.chapter, theme=query.theme))
     filters = dict(chapter=query.chapter, theme=query.theme, commune_nis=query.commune_nis)
 
     if not query.has_origin:
         rows = store.places_by_name(**filters)
-        chosen = rows[query.offset:_end(query)]
-        page = _hydrate(store, [(pid, gid, None) for pid, gid in chosen])
-        return SearchOutcome(query, page, [], everywhere, total=len(rows),
-                             place_ids=[r[0] for r in rows])
+        pid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        gid = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        return Ranking(query, pid, gid, None, (), everywhere)
 
-    lat0, lon0 = query.lat, query.lon
-    metric = LocalMetric(lat0, lon0)
+    metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
-    ranked = _within(store, filters, metric, radius)
-    nearest: list[Result] = []
-    if not ranked and query.radius_km is not None:
-        nearest = _nearest_outside(store, filters, metric, radius)
-    page = _exact_page(store, ranked, metric, query.offset, _end(query))
-    return SearchOutcome(query, page, nearest, everywhere, total=len(ranked),
-                         place_ids=[pid for pid, _, _ in ranked])
+    pos, dist = _within(store, index, filters, metric, radius)
+    nearest: tuple[Result, ...] = ()
+    if not len(pos) and query.radius_km is not None:
+        nearest = tuple(_nearest_outside(store, index, filters, metric, radius))
+    return Ranking(query, index.place_id[pos], index.group_id[pos], dist, nearest, everywhere)
 
 
-def _end(query: Query) -> Optional[int]:
-    return None if query.limit is None else query.offset + query.limit
+def page(store: Store, ranking: Ranking, offset: int = 0,
+         limit: Optional[int] = None) -> SearchOutcome:
+    """One page of a ranking: Results offset..offset+limit (all when limit is None)."""
+    end = None if limit is None else offset + limit
+    if ranking.approx_km is None:
+        chosen = list(zip(ranking.place_id[offset:end].tolist(),
+                          ranking.group_id[offset:end].tolist()))
+        results = _hydrate(store, chosen)
+    else:
+        results = _exact_page(store, ranking, LocalMetric(ranking.query.lat,
+                                                           ranking.query.lon), offset, end)
+    return SearchOutcome(replace(ranking.query, offset=offset, limit=limit), results,
+                         list(ranking.nearest), list(ranking.everywhere), total=len(ranking),
+                         place_ids=ranking.place_ids)
 
 
-def _within(store: Store, filters: dict, metric: LocalMetric,
-            radius: float) -> list[tuple[int, int, float]]:
-    """(place_id, group_id, approx km) of places within the geodesic radius, approx order."""
+def _within(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
+            radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(index positions, approx km) of places within the geodesic radius, approx order."""
     outer = radius * (1 + APPROX_REL_ERROR) + 1e-6
     theme = filters.get("theme")
-    rows = index_for(store).near(
+    pos, dist = index.near(
         metric, outer, bounding_box(metric.lat0, metric.lon0, outer),
         chapter=filters.get("chapter"), commune_nis=filters.get("commune_nis"),
         group_ids=(np.array(store.group_ids_with_theme(theme), dtype=np.int64)
                    if theme else None))
-    inner = radius * (1 - APPROX_REL_ERROR)
-    if rows and rows[-1][2] > inner:
-        places = None
-        kept = []
-        for pid, gid, d in rows:
-            if d > inner:
-                if places is None:   # only the thin band at the edge needs coordinates
-                    edge = [r[0] for r in rows if r[2] > inner]
-                    places = store.places_by_id(edge)
-                p = places[pid]
-                if geodesic_km(metric.lat0, metric.lon0, p.public_lat, p.public_lon) > radius:
-                    continue
-            kept.append((pid, gid, d))
-        return kept
-    return rows
+    edge = dist > radius * (1 - APPROX_REL_ERROR)
+    if edge.any():        # only the thin band at the edge needs the exact distance
+        keep = ~edge
+        for i in np.nonzero(edge)[0].tolist():
+            p = pos[i]
+            keep[i] = geodesic_km(metric.lat0, metric.lon0, float(index.lat[p]),
+                                  float(index.lon[p])) <= radius
+        pos, dist = pos[keep], dist[keep]
+    return pos, dist
 
 
-def _exact_page(store: Store, ranked: list[tuple[int, int, float]], metric: LocalMetric,
+def _exact_page(store: Store, ranking: Ranking, metric: LocalMetric,
                 start: int, end: Optional[int]) -> list[Result]:
     """Results start..end in exact geodesic order, with exact distances."""
-    end = len(ranked) if end is None else min(end, len(ranked))
+    end = len(ranking) if end is None else min(end, len(ranking))
     if start >= end:
         return []
-    approx = [d for _, _, d in ranked]
+    approx = ranking.approx_km
     margin = lambda d: d * APPROX_REL_ERROR * 2 + 1e-6  # noqa: E731
-    lo = bisect.bisect_left(approx, approx[start] - margin(approx[start]))
-    hi = bisect.bisect_right(approx, approx[end - 1] + margin(approx[end - 1]))
-    band = ranked[lo:hi]
-    results = _hydrate(store, band)
+    lo = int(np.searchsorted(approx, approx[start] - margin(approx[start]), side="left"))
+    hi = int(np.searchsorted(approx, approx[end - 1] + margin(approx[end - 1]),
+                             side="right"))
+    results = _hydrate(store, list(zip(ranking.place_id[lo:hi].tolist(),
+                                       ranking.group_id[lo:hi].tolist())))
     for r in results:
         r.distance_km = geodesic_km(metric.lat0, metric.lon0, r.place.public_lat,
                                     r.place.public_lon)
@@ -100,19 +138,20 @@ def _exact_page(store: Store, ranked: list[tuple[int, int, float]], metric: Loca
     return results[start - lo:end - lo]
 
 
-def _nearest_outside(store: Store, filters: dict, metric: LocalMetric,
+def _nearest_outside(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
                      radius: float) -> list[Result]:
     """Nothing within the radius: the nearest few anyway, widening step by step."""
     span = max(radius, 5.0) * 2
     while True:
-        ranked = _within(store, filters, metric, span)
-        if len(ranked) >= NEAREST_WHEN_EMPTY or span >= _ANYWHERE_KM:
+        pos, dist = _within(store, index, filters, metric, span)
+        if len(pos) >= NEAREST_WHEN_EMPTY or span >= _ANYWHERE_KM:
             break
         span = min(span * 3, _ANYWHERE_KM)
-    return _exact_page(store, ranked, metric, 0, NEAREST_WHEN_EMPTY)
+    wide = Ranking(Query(), index.place_id[pos], index.group_id[pos], dist)
+    return _exact_page(store, wide, metric, 0, NEAREST_WHEN_EMPTY)
 
 
-def _hydrate(store: Store, chosen: list[tuple[int, int, Optional[float]]]) -> list[Result]:
-    places = store.places_by_id(pid for pid, _, _ in chosen)
-    groups = store.groups_by_id((gid for _, gid, _ in chosen), with_places=False)
-    return [Result(group=groups[gid], place=places[pid]) for pid, gid, _ in chosen]
+def _hydrate(store: Store, chosen: list[tuple[int, int]]) -> list[Result]:
+    places = store.places_by_id(pid for pid, _ in chosen)
+    groups = store.groups_by_id((gid for _, gid in chosen), with_places=False)
+    return [Result(group=groups[gid], place=places[pid]) for pid, gid in chosen]

@@ -266,17 +266,10 @@ class Store(AccountsMixin, HistoryMixin):
         return out
 
     def is_demo(self) -> bool:
-        """True while any group of the inventory is demonstration data (asked on every
-        page: remembered per inventory token, i.e. until the next import)."""
-        token = self.inventory_token()
-        known = _DEMO_BY_TOKEN.get(token)
-        if known is None:
-            known = self.db.execute(
-                "SELECT 1 FROM groups WHERE demo = 1 LIMIT 1").fetchone() is not None
-            if len(_DEMO_BY_TOKEN) > 64:
-                _DEMO_BY_TOKEN.clear()
-            _DEMO_BY_TOKEN[token] = known
-        return known
+        """True while any group of the inventory is demonstration data (Inventory.demo
+        keeps the answer for its version)."""
+        return self.db.execute(
+            "SELECT 1 FROM groups WHERE demo = 1 LIMIT 1").fetchone() is not None
 
     def _filters(self, chapter: Optional[str], theme: Optional[str],
                  commune_nis: Optional[str]) -> tuple[list[str], list]:
@@ -410,9 +403,6 @@ class Store(AccountsMixin, HistoryMixin):
             "INSERT INTO geocode_cache (key, value, stored_at) VALUES (?, ?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
             " stored_at = excluded.stored_at", (key, json.dumps(value), time.time()))
-
-
-_DEMO_BY_TOKEN: dict[tuple, bool] = {}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

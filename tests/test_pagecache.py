@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from finder.web import pagecache
+from finder.web.pagecache import page_key
 from tests.conftest import DEMO_INVENTORY, group_row, write_inventory
+from werkzeug.datastructures import MultiDict
 
 URL = "/?postcode=5000&radius_km=20"
 NONCE = re.compile(r'nonce="([^"]+)"')
@@ -44,7 +45,33 @@ def test_the_same_page_twice_is_rendered_once_with_a_fresh_nonce(cached_app, mon
     (nonce,) = nonces_two
     assert f"'nonce-{nonce}'" in second.headers["Content-Security-Policy"]
     assert one.replace(nonces_one.pop(), "N") == two.replace(nonce, "N")
-    assert cached_app.extensions["finder_page_cache"].stats()["hits"] == 1
+    assert pages_of(cached_app).stats()["hits"] == 1
+
+
+def pages_of(app):
+    """The page cache of the inventory the app serves now."""
+    return app.extensions["finder_snapshots"].current().pages
+
+
+def test_equivalent_addresses_share_one_rendered_page(cached_app, monkeypatch):
+    calls = renders(monkeypatch)
+    client = cached_app.test_client()
+    for url in (URL, "/?radius_km=20&postcode=5000", "/?postcode=5000&radius_km=20&page=1",
+                "/?chapter=&postcode=5000&theme=&radius_km=20", "/?postcode=+5000+&radius_km=20"):
+        assert client.get(url).status_code == 200, url
+    assert len(calls) == 1
+    assert pages_of(cached_app).stats()["hits"] == 4
+    client.get(URL + "&page=2")            # not the same page: rendered (and refused: 400)
+    assert len(calls) == 2
+
+
+def test_page_key_keeps_what_makes_another_page():
+    assert page_key(MultiDict([("b", "2"), ("a", "1"), ("page", "1"), ("c", "")])) == \
+        (("a", "1"), ("b", "2"))
+    # Two values of one name: the first is the one read, so their order is kept.
+    assert page_key(MultiDict([("chapter", "x"), ("chapter", "y")])) != \
+        page_key(MultiDict([("chapter", "y"), ("chapter", "x")]))
+    assert page_key(MultiDict([("page", "2")])) == (("page", "2"),)
 
 
 def test_another_search_or_an_import_renders_again(cached_app, tmp_path, monkeypatch):
@@ -75,18 +102,22 @@ def test_the_embed_keeps_its_framing_when_served_from_memory(make_app):
         pytest.skip("/embed is not written yet")
     client = app.test_client()
     first, second = client.get("/embed?postcode=5000"), client.get("/embed?postcode=5000")
-    assert app.extensions["finder_page_cache"].stats()["hits"] == 1
+    assert pages_of(app).stats()["hits"] == 1
     for response in (first, second):
         assert "https://partenaire.example" in response.headers["Content-Security-Policy"]
 
 
-def test_the_budget_evicts_the_oldest_pages():
-    cache = pagecache.PageCache(budget=40000)
-    for i in range(5):
-        cache.put(("page", i), "x" * 9000, None)
-    assert cache.get(("page", 0)) is None and cache.get(("page", 4)) is not None
-    assert cache.stats()["bytes"] <= 40000
+def test_the_budget_evicts_the_oldest_pages(make_app, monkeypatch):
+    app = make_app(PAGE_CACHE_BYTES=80000)
+    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
+    from finder.web import pages
+    monkeypatch.setattr(pages, "render_finder", lambda *a, **k: "x" * 9000)
+    client = app.test_client()
+    for i in range(12):
+        client.get(f"/?postcode=5000&radius_km={(5, 10, 20, 50, 100)[i % 5]}&theme={i}")
+    stats = pages_of(app).stats()
+    assert stats["weight"] <= 80000 and 0 < stats["entries"] < 12
 
 
-def test_off_in_tests_unless_asked(app):
-    assert app.extensions["finder_page_cache"].budget == 0
+def test_off_in_tests_unless_asked(demo_app):
+    assert pages_of(demo_app).max_weight == 0

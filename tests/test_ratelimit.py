@@ -72,6 +72,21 @@ def test_budgets_are_separate_for_search_embed_and_api(limited):
         assert client.get("/embed?postcode=5000").status_code == 200
 
 
+def test_bulk_downloads_have_their_own_smaller_budget(limited):
+    app = limited(RATELIMIT_API="5/minute", RATELIMIT_BULK="2/minute")
+    client = app.test_client()
+    assert client.get("/api/v1/groups.csv").status_code == 200
+    assert client.get("/api/v1/meeting-guide.json").status_code == 200
+    for url in ("/api/v1/groups", "/api/v1/groups.geojson", "/api/v1/groups.csv",
+                "/api/v1/meeting-guide.json"):
+        blocked = client.get(url)
+        assert blocked.status_code == 429, url
+        assert blocked.get_json()["error"]["code"] == "rate_limited"
+    # Ordinary API calls still have their whole budget, and bulk downloads spend none of it.
+    assert [client.get(API).status_code for _ in range(5)] == [200] * 5
+    assert client.get(API).status_code == 429
+
+
 def test_the_map_data_shares_the_search_budget(limited):
     app = limited()
     if "mapdata.places" not in app.view_functions:
@@ -160,6 +175,7 @@ def test_production_defaults_are_generous_and_on(make_app):
     assert app.config["RATELIMIT_SEARCH"] == "120/minute"
     assert app.config["RATELIMIT_API"] == "600/minute"
     assert app.config["RATELIMIT_EMBED"] == "600/minute"
+    assert app.config["RATELIMIT_BULK"] == "10/minute"
 
 
 def test_the_local_counters_start_again_after_their_window():

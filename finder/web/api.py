@@ -15,7 +15,11 @@ Conventions (the OpenAPI document says the same):
   telling (demo data, radius widened, another locality of the postcode...);
 - CORS: Access-Control-Allow-Origin: * ; ETag (hash of the body) and 304 on
   If-None-Match; Cache-Control: public, max-age=300 on successful answers (private for
-  a search around a position given as lat/lon); no-store on errors.
+  a search around a position given as lat/lon); no-store on errors;
+- the whole-inventory outputs (/v1/groups, /v1/groups.geojson, /v1/groups.csv, the
+  Meeting Guide feed) are serialised once per inventory version (Inventory.output) and
+  served from memory with their ETag; they have their own, smaller rate limit
+  (ratelimit.py, RATELIMIT_BULK).
 """
 from __future__ import annotations
 
@@ -27,15 +31,14 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import BuildError
 
-from ..db import get_geography, get_store
+from ..db import get_geography, get_inventory, get_store
 from ..models import CHAPTER_SLUGS, Resolved
-from ..searchcache import cached_search
 from ..store import StoreError
 from ..text import fold
 from . import api_formats
 from .api_formats import (group_with_places, meeting_guide, public_csv, public_results,
                           results_geojson)
-from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search
+from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search, run_search
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,21 @@ class ApiError(Exception):
 
 # -- responses -----------------------------------------------------------------------------
 
+def json_body(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def json_response(data, status: int = 200, mimetype: str = JSON) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status=status, mimetype=mimetype)
+    return Response(json_body(data), status=status, mimetype=mimetype)
+
+
+def whole_inventory(key: tuple, build, mimetype: str) -> Response:
+    """A whole-inventory output from the current Inventory (built at most once per
+    version and key), with the ETag of its bytes."""
+    output = get_inventory().output(key, build)
+    response = Response(output.body, mimetype=mimetype)
+    response.set_etag(output.etag)
+    return response
 
 
 def error_response(status: int, code: str, message: str, **extra) -> Response:
@@ -224,7 +239,7 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
 
 def _run_search() -> tuple[SearchRequest, int, object]:
     req, limit = _search_request()
-    return req, limit, cached_search(get_store(), req.query)
+    return req, limit, run_search(req.query)
 
 
 # -- search -------------------------------------------------------------------------------------
@@ -232,8 +247,8 @@ def _run_search() -> tuple[SearchRequest, int, object]:
 @bp.get("/v1/search")
 def search_json():
     req, limit, outcome = _run_search()
-    geography, store = get_geography(), get_store()
-    demo = store.is_demo()
+    geography = get_geography()
+    demo = get_inventory().demo
     return json_response({
         "origin": req.origin.as_dict() if req.origin is not None else None,
         "radius_km": req.query.radius_km,
@@ -255,7 +270,7 @@ def search_geojson():
     results = public_results(outcome.results, geography)
     return json_response(results_geojson(
         results, origin=req.origin.as_dict() if req.origin is not None else None,
-        count=outcome.total, page=req.page, limit=limit, demo=get_store().is_demo()),
+        count=outcome.total, page=req.page, limit=limit, demo=get_inventory().demo),
         mimetype=GEOJSON)
 
 
@@ -263,10 +278,14 @@ def search_geojson():
 
 @bp.get("/v1/groups")
 def groups():
-    geography, store = get_geography(), get_store()
-    groups = store.all_groups(chapter=_chapter_arg())
-    return json_response({"count": len(groups), "demo": store.is_demo(),
+    chapter = _chapter_arg()
+
+    def build() -> bytes:
+        geography, inventory = get_geography(), get_inventory()
+        groups = get_store().all_groups(chapter=chapter)
+        return json_body({"count": len(groups), "demo": inventory.demo,
                           "groups": [group_with_places(g, geography) for g in groups]})
+    return whole_inventory(("groups", chapter), build, JSON)
 
 
 @bp.get("/v1/groups/<slug>")
@@ -279,15 +298,17 @@ def group(slug: str):
 
 @bp.get("/v1/groups.geojson")
 def groups_geojson():
-    data = api_formats.groups_geojson(get_store().all_groups(chapter=_chapter_arg()),
-                                      get_geography())
-    return json_response(data, mimetype=GEOJSON)
+    chapter = _chapter_arg()
+    return whole_inventory(("groups.geojson", chapter), lambda: json_body(
+        api_formats.groups_geojson(get_store().all_groups(chapter=chapter),
+                                   get_geography())), GEOJSON)
 
 
 @bp.get("/v1/groups.csv")
 def groups_csv():
-    body = public_csv(get_store().all_groups(chapter=_chapter_arg()), get_geography())
-    response = Response(body, mimetype="text/csv")
+    chapter = _chapter_arg()
+    response = whole_inventory(("groups.csv", chapter), lambda: public_csv(
+        get_store().all_groups(chapter=chapter), get_geography()).encode(), "text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="groupes-entraide.csv"'
     return response
 
@@ -303,7 +324,9 @@ def _group_url(group) -> str:
 
 @bp.get("/v1/meeting-guide.json")
 def meeting_guide_feed():
-    return json_response(meeting_guide(get_store().all_groups(), get_geography(), _group_url))
+    # Its entries carry absolute URLs: kept per site address they were written for.
+    return whole_inventory(("meeting-guide", request.host_url), lambda: json_body(
+        meeting_guide(get_store().all_groups(), get_geography(), _group_url)), JSON)
 
 
 @bp.get("/v1/chapters")

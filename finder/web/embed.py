@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import escape
 
-from ..db import get_geography, get_store
+from ..db import get_geography, get_inventory
 from ..models import CHAPTERS
 from . import framing, security
 from .pages import render_finder
@@ -75,7 +75,7 @@ def _full_site_url() -> str:
 def builder():
     """Choose presets, see the embed, copy the snippet. Works without JavaScript (the form
     reloads this page); static/js/embed-builder.js updates preview and snippet live."""
-    geography, store = get_geography(), get_store()
+    geography, inventory = get_geography(), get_inventory()
     args = request.args
     presets = {k: (args.get(k) or "").strip()[:100] for k in PRESETS}
     lock = parse_lock(",".join(args.getlist("lock")))
@@ -95,7 +95,7 @@ def builder():
         iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,
         script_snippet=script_snippet(resize_url),
         chapters=[(slug, title) for slug, title, _ in CHAPTERS],
-        themes=store.themes(), radius_choices=RADIUS_CHOICES,
+        themes=list(inventory.themes.all), radius_choices=RADIUS_CHOICES,
         communes=geography.communes_by_province(),
         frame_ancestors=framing.configured_ancestors(
             str(current_app.config.get("EMBED_FRAME_ANCESTORS", "*"))),

@@ -22,9 +22,8 @@ import re
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from ..db import get_geography, get_reader, get_store
+from ..db import get_geography, get_inventory, get_reader
 from ..geography import GeographyError
-from ..searchcache import get_cache
 from ..store import StoreError
 
 bp = Blueprint("health", __name__)
@@ -59,14 +58,14 @@ def _geography() -> dict:
 
 
 def _database() -> dict:
-    store = get_store()
-    counts = store.counts()
+    inventory = get_inventory()
+    counts = inventory.counts
     return {
         "groups": counts["groups"], "places": counts["places"],
         "services_without_place": counts.get("everywhere", 0),
-        "demo": store.is_demo(),
-        "inventory_version": store.inventory_version(),
-        "imported_at": store.get_meta("imported_at", ""),
+        "demo": inventory.demo,
+        "inventory_version": inventory.version,
+        "imported_at": inventory.token[2],
     }
 
 
@@ -101,12 +100,8 @@ def healthz():
     except StoreError as exc:
         log.error("healthz: inventory unusable: %s", exc)
         problems.append(public_problem(exc))
-    cache = get_cache()
-    if cache is not None:
-        body["search_cache"] = cache.stats()
-    pages = current_app.extensions.get("finder_page_cache")
-    if pages is not None:
-        body["page_cache"] = pages.stats()
+    if "database" in body:
+        body["caches"] = get_inventory().stats()
     if problems:
         body["status"] = "unavailable"
         body["problem"] = " ".join(problems)

@@ -17,25 +17,23 @@
 Bad parameters answer 400 with {"error": {"code", "message", "parameter"}} in French.
 Responses carry an ETag built from the query and the inventory version (so an import
 changes it) and "Cache-Control: private, no-cache": browsers revalidate, get a 304.
-Marker payloads are cached per app, keyed on the query and the inventory version.
+The markers come from the ranking the page itself used (Inventory.ranking: the page
+and its map data run one search) and the inventory's public points; the encoded
+payloads are kept in the current Inventory (`map_data`), keyed on the query alone.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import threading
-from dataclasses import replace
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 from werkzeug.routing import BuildError
 
-from ..db import get_geography, get_store
-from ..lru import LRU
-from ..mapcontent import MIXED, chapter_index, is_approximate, place_details, position_key
-from ..models import Place, Result
-from ..search import search
+from ..db import get_geography, get_inventory, get_store
+from ..mapcontent import MIXED, is_approximate, place_details, public_point
+from ..models import Result
 from ..serialize import public_place
 from .clock import request_moment
 from .params import BadParameter, parse_search
@@ -43,16 +41,8 @@ from .params import BadParameter, parse_search
 bp = Blueprint("mapdata", __name__)
 
 DATA_FORMAT = 1                 # bump when the JSON changes shape: old ETags stop matching
-CACHE_ENTRIES = 64
-CACHE_PLACES = 400_000          # at most this many markers kept, all entries together
 MAX_DETAIL_IDS = 100
 _IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,%d}$" % (MAX_DETAIL_IDS - 1))
-
-
-def payload_cache() -> LRU:
-    """Encoded responses, bounded by entries and by markers (all entries together)."""
-    return current_app.extensions.setdefault(
-        "finder_mapdata_cache", LRU(max_entries=CACHE_ENTRIES, max_weight=CACHE_PLACES))
 
 
 def _error(status: int, code: str, message: str, parameter: str = "") -> Response:
@@ -65,9 +55,9 @@ def _error(status: int, code: str, message: str, parameter: str = "") -> Respons
     return response
 
 
-def _stamp(store) -> list:
+def _stamp(inventory) -> list:
     """What identifies the inventory and our JSON's shape: a new import gives a new stamp."""
-    return [DATA_FORMAT, *store.inventory_token()]
+    return [DATA_FORMAT, *inventory.token]
 
 
 def _conditional(key: list, build) -> Response:
@@ -84,41 +74,37 @@ def _conditional(key: list, build) -> Response:
 
 @bp.get("/carte/lieux.json")
 def places():
-    geography, store = get_geography(), get_store()
+    geography, inventory = get_geography(), get_inventory()
     try:
         req = parse_search(request.args, geography)
     except BadParameter as exc:
         return _error(400, "bad_parameter", exc.message, exc.name)
-    q = req.query
-    stamp = _stamp(store)
-    key = stamp + [q.lat, q.lon, q.radius_km, q.chapter, q.theme, q.commune_nis]
-    cache_key = json.dumps(key, default=str)
+    query = req.query.unpaged()
 
     def build() -> bytes:
-        cache = payload_cache()
-        body = cache.get(cache_key)
+        body = inventory.map_data.get(query)
         if body is None:
-            body, weight = _places_payload(store, geography, q, stamp)
-            cache.put(cache_key, body, weight)
+            body, weight = _places_payload(inventory, geography, query)
+            inventory.map_data.put(query, body, weight)
+        else:
+            g.search_cache = "map"
         return body
 
-    return _conditional(key, build)
+    return _conditional(_stamp(inventory) + [repr(query)], build)
 
 
-def _places_payload(store, geography, query, stamp: list) -> tuple[bytes, int]:
-    # search() gives every matching place id in order (place_ids), and the nearest places
-    # when none is within the radius; it hydrates only `limit` results. The markers need
-    # no Place or Group objects: each place's public point is computed once per inventory
-    # version (public_points) and looked up here.
-    outcome = search(store, replace(query, limit=1, offset=0))
-    points = public_points(store, geography, stamp)
-    markers, approx = marker_rows(outcome.place_ids, points)
+def _places_payload(inventory, geography, query) -> tuple[bytes, int]:
+    # The ranking gives every matching place id in order, and the nearest places when
+    # none is within the radius. The markers need no Place or Group objects: each
+    # place's public point is computed once per inventory version and looked up here.
+    ranking, hit = inventory.ranking(query)
+    g.search_cache = "hit" if hit else "miss"
+    markers, approx = marker_rows(ranking.place_ids, inventory.public_points)
     nearest: list = []
-    if not markers and outcome.nearest_outside:
-        near = {r.place.id: public_point(_point_of(r), geography)
-                for r in outcome.nearest_outside}
+    if not markers and ranking.nearest:
+        near = {r.place.id: public_point(_point_of(r), geography) for r in ranking.nearest}
         nearest = marker_rows(list(near), near)[0]
-    data = {"version": store.inventory_version(), "count": len(outcome.place_ids),
+    data = {"version": inventory.version, "count": len(ranking),
             "approx": approx, "markers": markers, "nearest": nearest,
             "details": url_for("mapdata.details")}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
@@ -129,32 +115,6 @@ def _point_of(result: Result) -> tuple:
     p = result.place
     return (p.id, result.group.chapter, p.lat, p.lon, p.precision, p.show_exact,
             p.commune_nis, p.public_lat, p.public_lon)
-
-
-def public_point(row: tuple, geography) -> tuple[float, float, int, int]:
-    """(lat, lon, approximate, chapter index) where the public sees a place, from a
-    store.map_points row: through serialize.public_place, like every public output."""
-    pid, chapter, lat, lon, precision, show_exact, nis, public_lat, public_lon = row
-    place = public_place(Place(id=pid, lat=lat, lon=lon, precision=precision,
-                               show_exact=bool(show_exact), commune_nis=nis,
-                               public_lat=public_lat, public_lon=public_lon), geography)
-    return position_key(place) + (chapter_index(chapter),)
-
-
-_points_lock = threading.Lock()
-
-
-def public_points(store, geography, stamp: list) -> dict[int, tuple]:
-    """place id -> public_point, for every place of this inventory version (kept per app)."""
-    holder = current_app.extensions.setdefault("finder_map_points", {})
-    with _points_lock:
-        if holder.get("stamp") == stamp:
-            return holder["points"]
-    points = {row[0]: public_point(row, geography) for row in store.map_points()}
-    if _stamp(store) == stamp:          # no import in between: keep it
-        with _points_lock:
-            holder.update(stamp=stamp, points=points)
-    return points
 
 
 def marker_rows(place_ids: list[int], points: dict) -> tuple[list[list], int]:
@@ -189,7 +149,8 @@ def details():
                       f"({MAX_DETAIL_IDS} au plus).", "ids")
     ids = list(dict.fromkeys(int(x) for x in raw.split(",")))
     store, moment = get_store(), request_moment()
-    return _conditional(_stamp(store) + ["details", ids, moment.isoformat()], lambda: json.dumps(
+    return _conditional(_stamp(get_inventory()) + ["details", ids, moment.isoformat()],
+                        lambda: json.dumps(
         {"places": place_details_list(store, get_geography(), ids, moment)},
         ensure_ascii=False, separators=(",", ":")).encode())
 
@@ -201,7 +162,8 @@ def place(place_id: int):
     if not found:
         return _error(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez la page "
                                         "de recherche.")
-    return _conditional(_stamp(store) + ["place", place_id, moment.isoformat()], lambda: json.dumps(
+    return _conditional(_stamp(get_inventory()) + ["place", place_id, moment.isoformat()],
+                        lambda: json.dumps(
         found[0], ensure_ascii=False, separators=(",", ":")).encode())
 
 

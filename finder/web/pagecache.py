@@ -1,11 +1,14 @@
 """Rendered search pages kept in memory: the same search page twice is rendered once.
 
 Rendering the finder page (50 results, the search form with 281 communes) costs far more
-than the search itself, so `searchcache` alone cannot make repeated searches cheap. This
-wraps the views of CACHED_ENDPOINTS: a 200 HTML body is kept, per process, keyed on the
-endpoint, scheme, host, path and raw query string, the inventory (as for searchcache: an
-import invalidates everything) and the hour in Brussels (web/clock.py: pages show the next
-meeting computed at that moment, so a cached page never keeps a meeting that has passed).
+than the search itself, so the cached ranking alone cannot make repeated searches cheap.
+This wraps the views of CACHED_ENDPOINTS: a 200 HTML body is kept in the current
+Inventory's page cache (`Inventory.pages`: an import or an edit makes a new Inventory,
+and the pages of the old one go with it), keyed on the endpoint, scheme, host, path, the
+query's parameters normalised (`page_key`: parameter order, empty parameters and
+`page=1` do not make another page) and the hour in Brussels (web/clock.py: pages show
+the next meeting computed at that moment, so a cached page never keeps a meeting that
+has passed).
 
 Each response keeps its own CSP nonce: the body is stored with the nonce replaced by a
 random per-process placeholder, and a fresh nonce is put back for every response. All
@@ -13,8 +16,8 @@ request hooks (rate limits, the embed's frame-ancestors, security headers, the r
 log) run as usual; only the view's work is skipped. What is kept never leaves the process
 (no shared cache, nothing on disk).
 
-PAGE_CACHE_BYTES: budget per process (default 32 MiB, about 200 result pages; 0 when
-TESTING); 0 = off.
+PAGE_CACHE_BYTES: budget per process and inventory (default 32 MiB, about 200 result
+pages; 0 when TESTING); 0 = off. A body over a quarter of the budget is not kept.
 A view whose output depends on anything else than those keys (cookies, headers, time
 of day) must not be listed in CACHED_ENDPOINTS.
 """
@@ -22,53 +25,42 @@ from __future__ import annotations
 
 import secrets
 from functools import wraps
-from typing import Optional
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
-from ..db import get_store
-from ..lru import LRU
-from ..searchcache import inventory_token
+from ..db import get_inventory
 from .clock import request_moment
 from .security import csp_nonce
 
 CACHED_ENDPOINTS = ("pages.index", "embed.embed")
-DEFAULT_BYTES = 32 * 1024 * 1024
 _PLACEHOLDER = "nonce-" + secrets.token_hex(16)     # never sent: replaced in every response
 
 
-class PageCache(LRU):
-    """An LRU of (body, result count) bounded by bytes; a body over a quarter of the
-    budget is not kept (one page must not push out many)."""
-
-    def __init__(self, budget: int = DEFAULT_BYTES):
-        super().__init__(max_weight=budget)
-        self.budget = self.max_weight
-
-    def put(self, key: tuple, body: str, results: Optional[int]) -> None:
-        size = len(body) * (1 if body.isascii() else 2) + 200
-        if size <= self.budget // 4:
-            super().put(key, (body, results), size)
-
-    def stats(self) -> dict:
-        stats = super().stats()
-        return {**stats, "bytes": stats["weight"], "budget": self.budget}
-
-
-def get_page_cache() -> Optional[PageCache]:
-    return current_app.extensions.get("finder_page_cache")
+def page_key(args) -> tuple:
+    """The query's parameters as the page reads them: stripped, empty ones and page=1
+    left out, ordered by name (values of one name keep their order: the first counts)."""
+    pairs = [(name, value.strip()) for name, value in args.items(multi=True)]
+    pairs = [(name, value) for name, value in pairs
+             if value and not (name == "page" and value == "1")]
+    return tuple(sorted(pairs, key=lambda pair: pair[0]))
 
 
 def _key(endpoint: str) -> tuple:
-    return (endpoint, request.scheme, request.host, request.path,
-            request.query_string, inventory_token(get_store()), request_moment())
+    return (endpoint, request.scheme, request.host, request.path, page_key(request.args),
+            request_moment())
+
+
+def _weight(body: str) -> int:
+    return len(body) * (1 if body.isascii() else 2) + 200
 
 
 def cached_view(endpoint: str, view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        cache = get_page_cache()
-        if cache is None or not cache.budget or request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD"):
+            return view(*args, **kwargs)
+        cache = get_inventory().pages
+        if not cache.max_weight:
             return view(*args, **kwargs)
         key = _key(endpoint)
         entry = cache.get(key)
@@ -79,20 +71,16 @@ def cached_view(endpoint: str, view):
             g.search_cache = "page"
             return body.replace(_PLACEHOLDER, csp_nonce())
         rv = view(*args, **kwargs)
-        if isinstance(rv, str):                  # a plain 200 HTML page, nothing else
-            nonce = g.get("csp_nonce")
-            cache.put(key, rv.replace(nonce, _PLACEHOLDER) if nonce else rv,
-                      g.get("result_count"))
+        if isinstance(rv, str) and _weight(rv) <= cache.max_weight // 4:
+            nonce = g.get("csp_nonce")       # a plain 200 HTML page, nothing else
+            kept = rv.replace(nonce, _PLACEHOLDER) if nonce else rv
+            cache.put(key, (kept, g.get("result_count")), _weight(kept))
         return rv
     return wrapper
 
 
 def init_app(app: Flask) -> None:
     """Call after the blueprints are registered (web/__init__.py does)."""
-    # Off by default under TESTING: a test may change config or monkeypatch between two
-    # identical requests; tests/test_pagecache.py turns it on.
-    app.config.setdefault("PAGE_CACHE_BYTES", 0 if app.testing else DEFAULT_BYTES)
-    app.extensions["finder_page_cache"] = PageCache(app.config["PAGE_CACHE_BYTES"])
     for endpoint in CACHED_ENDPOINTS:
         view = app.view_functions.get(endpoint)
         if view is not None and not getattr(view, "_page_cached", False):

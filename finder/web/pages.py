@@ -13,12 +13,11 @@ from flask import (Blueprint, current_app, jsonify, render_template, request, ur
 from werkzeug.exceptions import HTTPException
 
 from .. import mapview
-from ..db import get_geography, get_store
+from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
 from ..models import CHAPTERS, PRECISION_LABELS
-from ..searchcache import cached_search
 from .clock import request_moment
-from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search
+from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search, run_search
 from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -58,10 +57,10 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     extra: more template variables.
     Raises BadParameter (answered with the 400 page by the app's error handler).
     """
-    geography, store = get_geography(), get_store()
+    geography, inventory = get_geography(), get_inventory()
     page_size = int(current_app.config["SEARCH_PAGE_SIZE"])
     req = parse_search(request.args, geography, page_size=page_size)
-    outcome = cached_search(store, req.query)
+    outcome = run_search(req.query)
     pages = max(1, math.ceil(outcome.total / page_size))
     if req.page > pages:
         raise BadParameter("page", f"Cette page de résultats n'existe pas : il y en a "
@@ -97,7 +96,7 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         origin_label=_origin_label(req), origin_note=_origin_note(req),
         notices=_notices(req, page_url), wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
         filters=_filters(req),
-        form=form_choices(store, geography, req),
+        form=form_choices(inventory, geography, req),
         form_action=url_for(endpoint, **view_args),
         reset_url=url_for(endpoint, **view_args, **link_args,
                           **{k: v for k, v in req.as_args().items() if k in locked}),
@@ -238,7 +237,7 @@ def group(slug: str):
 @bp.app_context_processor
 def _common_context() -> dict:
     try:
-        demo = get_store().is_demo()
+        demo = get_inventory().demo
     except Exception:                        # a broken database must not break error pages
         demo = False
     maintainer = current_app.config.get("MAINTAINER_EMAIL", "")

@@ -10,7 +10,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from ..models import CHAPTER_SLUGS, Commune, Query, Resolved
+from flask import g
+
+from ..db import get_inventory
+from ..models import CHAPTER_SLUGS, Commune, Query, Resolved, SearchOutcome
 
 RADIUS_CHOICES = (5, 10, 20, 50, 100)
 DEFAULT_RADIUS = 20
@@ -147,3 +150,12 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         theme=theme or None, commune_nis=request.commune.nis if request.commune else None,
         limit=page_size, offset=(page - 1) * page_size)
     return request
+
+
+def run_search(query: Query) -> SearchOutcome:
+    """One page of the search, from the current inventory (its ranking cached there);
+    the request log learns how many results and whether the cache answered."""
+    outcome, hit = get_inventory().search(query)
+    g.result_count = outcome.total
+    g.search_cache = "hit" if hit else "miss"
+    return outcome

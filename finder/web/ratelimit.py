@@ -1,13 +1,19 @@
 """Rate limits on searches and the API (Flask-Limiter), with a clear French 429.
 
-Three budgets per client address and per minute, each shared by its routes:
+Four budgets per client address and per minute, each shared by its routes:
 
 - search: the finder page "/" and its map data /carte/lieux.json (RATELIMIT_SEARCH,
   120/minute: a person searching by hand never gets near it; a search costs two hits);
 - embed: /embed… (RATELIMIT_EMBED, 600/minute), higher because a partner's iframe is often
   used from an institution's network (a library, a hospital, a CPAS) where every visitor
   shares one public address;
-- api: /api/… (RATELIMIT_API, 600/minute).
+- api: /api/… (RATELIMIT_API, 600/minute);
+- bulk: the whole-inventory downloads /api/v1/groups, /api/v1/groups.geojson,
+  /api/v1/groups.csv and /api/v1/meeting-guide.json (RATELIMIT_BULK, 10/minute): each
+  sends the whole inventory (tens of MB at 30,000 places), so a few clients looping on
+  them must not take the CPU and the network from people searching. They are served
+  from memory (one serialisation per inventory version); a partner mirroring the feed
+  needs one download per change, and gets 304 with If-None-Match.
 
 Everything else (group pages, a map popup's details, static files, /healthz) is not
 limited: cheap lookups by identifier.
@@ -45,19 +51,24 @@ DEFAULTS = {
     "RATELIMIT_SEARCH": "120/minute",
     "RATELIMIT_EMBED": "600/minute",
     "RATELIMIT_API": "600/minute",
+    "RATELIMIT_BULK": "10/minute",
     "RATELIMIT_STORAGE_URI": "finder-memory://",
     "RATELIMIT_EXEMPT": "",
 }
 SEARCH_PATHS = ("/", "/carte/lieux.json")
+BULK_PATHS = ("/api/v1/groups", "/api/v1/groups.geojson", "/api/v1/groups.csv",
+              "/api/v1/meeting-guide.json")
 TITLE = "Trop de recherches d'un coup"
 
 
 def bucket() -> Optional[str]:
-    """Which budget this request spends: "search", "embed", "api" or None (free)."""
+    """Which budget this request spends: "search", "embed", "api", "bulk" or None (free)."""
     if "ratelimit_bucket" in g:
         return g.ratelimit_bucket
     path = request.path
-    if path.startswith("/api/") or path == "/api":
+    if path in BULK_PATHS:
+        name = "bulk"
+    elif path.startswith("/api/") or path == "/api":
         name = "api"
     elif path == "/embed" or path.startswith(("/embed/", "/embed.")):
         name = "embed"
@@ -180,7 +191,8 @@ class LocalStorage(Storage):
             self._counts.pop(key, None)
 
 
-_CONFIG_KEYS = {"search": "RATELIMIT_SEARCH", "embed": "RATELIMIT_EMBED", "api": "RATELIMIT_API"}
+_CONFIG_KEYS = {"search": "RATELIMIT_SEARCH", "embed": "RATELIMIT_EMBED", "api": "RATELIMIT_API",
+                "bulk": "RATELIMIT_BULK"}
 
 
 def _current_limit() -> str:
