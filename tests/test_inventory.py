@@ -24,7 +24,7 @@ def current(app):
 
 
 def import_file(app, path) -> None:
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--force"])
     assert result.exit_code == 0, result.output
 
 
