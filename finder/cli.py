@@ -85,6 +85,12 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
         + ".")
     click.echo(f"Lieux : {sum(report.places_by_precision.values())} ({precision or 'aucun'}); "
                f"{report.everywhere} service(s) sans lieu (accessibles partout).")
+    if report.schedules:
+        dated = report.schedules.get("recurring", 0)
+        review = report.schedules.get("unknown", 0)
+        click.echo(f"Horaires : {sum(report.schedules.values())}, dont {dated} avec des dates "
+                   f"calculées et {review} non compris (gardés comme texte"
+                   + (" : flask --app finder schedules --unparsed" if review else "") + ").")
     click.echo(f"Inventaire : {counts['groups']} groupes, {counts['places']} lieux.")
 
 

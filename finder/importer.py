@@ -37,6 +37,7 @@ class ImportReport:
     skipped_groups: int = 0
     places_by_precision: Counter = field(default_factory=Counter)
     everywhere: int = 0
+    schedules: Counter = field(default_factory=Counter)   # Schedule.status → places
     applied: bool = False
     refusal: str = ""          # why the file was not applied although valid (see `force`)
     vacuumed: bool = False
@@ -140,6 +141,8 @@ def _apply(store: Store, groups: list[Group], report: ImportReport, *, source: s
             report.everywhere += 1
         for place in group.places:
             report.places_by_precision[place.precision] += 1
+            if place.schedule_parsed is not None and place.schedule_parsed.text:
+                report.schedules[place.schedule_parsed.status] += 1
     report.applied = True
 
 

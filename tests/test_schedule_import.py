@@ -38,6 +38,7 @@ def test_import_stores_the_structure_and_warns_about_what_it_did_not_understand(
     assert "« groupes de paroles mensuels »" in result.output
     assert "ligne 4, colonne « schedule »" in result.output
     assert "ligne 2, colonne « schedule »" not in result.output
+    assert "Horaires : 3, dont 1 avec des dates calculées et 2 non compris" in result.output
     stored = places(app)
     clear = stored["clair"][0].schedule_parsed
     assert clear.status == RECURRING and clear.rules[0].nths == (3,)
