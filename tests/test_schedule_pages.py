@@ -19,6 +19,7 @@ def make(make_app, tmp_path, **config):
                   schedule="chaque 3e jeudi du mois de 14 à 16 heures"),
         group_row(group_id="flou", name="Groupe flou", schedule="groupes de paroles mensuels"),
         group_row(group_id="rdv", name="Permanence", schedule="sur rendez-vous"),
+        group_row(group_id="muet", name="Groupe sans horaire", schedule=""),
     ])
     result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
@@ -40,6 +41,7 @@ def test_the_list_shows_the_next_meeting_and_the_text(make_app, tmp_path):
     assert "Horaire publié : chaque 3e jeudi du mois de 14 à 16 heures" in text
     assert "Horaire publié : groupes de paroles mensuels Horaire à confirmer par téléphone." in text
     assert "Sur rendez-vous : prenez contact pour convenir d'un moment." in text
+    assert "Quand Horaire non indiqué par la source : à confirmer par téléphone." in text
     assert text.count("Prochaine réunion") == 1, "no date for what was not understood"
 
 
@@ -82,6 +84,7 @@ def test_popups_carry_the_next_meeting_or_the_note(make_app, tmp_path):
     assert by_name["Café mémoire"]["schedule"] == "chaque 3e jeudi du mois de 14 à 16 heures"
     assert by_name["Groupe flou"]["next"] == ""
     assert by_name["Groupe flou"]["schedule_note"] == "horaire à confirmer par téléphone"
+    assert by_name["Groupe sans horaire"]["schedule_note"].startswith("horaire non indiqué")
     # a later moment is another ETag: a browser never keeps yesterday's popup
     first_etag = client.get(f"/carte/lieu/{flat[0]}.json").headers["ETag"]
     app.config["SCHEDULE_NOW"] = "2026-12-18T09:00"

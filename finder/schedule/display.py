@@ -16,6 +16,7 @@ from .recurrence import Moment, _local, next_occurrences
 from .school import SchoolCalendar
 
 TO_CONFIRM = "horaire à confirmer par téléphone"
+NOT_GIVEN = "horaire non indiqué par la source : à confirmer par téléphone"
 BY_APPOINTMENT = "sur rendez-vous : prenez contact pour convenir d'un moment"
 
 
@@ -68,7 +69,7 @@ def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 
                   calendar: Optional[SchoolCalendar] = None) -> ScheduleView:
     """The view of one schedule at `moment` (its next `count` dates)."""
     if schedule is None or schedule.status == EMPTY:
-        return ScheduleView(text="", status=EMPTY)
+        return ScheduleView(text="", status=EMPTY, note=NOT_GIVEN)
     today = _local(moment).date()
     occs = next_occurrences([schedule], moment, calendar=calendar, count=count) \
         if schedule.status == RECURRING else []
