@@ -273,3 +273,37 @@ def test_every_output_of_the_corpus_was_checked(xss_app):
                    "/api/v1/locate")}
     assert outputs <= checked, f"outputs with inventory text not in the XSS corpus: " \
                                f"{sorted(outputs - checked)}"
+
+
+def test_outputs_hand_out_only_the_links_and_addresses_the_pages_would_make(make_app):
+    """A group stored before today's rules (or written around the import): its lying link
+    and its e-mail with an encoded line break reach no consumer; a non-ASCII host comes in
+    punycode, as the pages show it."""
+    from finder.db import get_store
+    app = make_app()
+    legacy = Group(slug="ancien", name="Ancien groupe", chapter="maladie", kind="entraide",
+                   email="info%0Abcc:tous@exemple.be",
+                   website="https://www.cancer.be@evil.example/",
+                   source_url="https://café.example/source", checked_on="2026-11-01",
+                   places=[Place(postcode="5000", locality="Namur", commune_nis=NAMUR_NIS,
+                                 commune_name="Namur", lat=50.4669, lon=4.8675,
+                                 precision="exact", show_exact=True,
+                                 public_lat=50.4669, public_lon=4.8675)])
+    with app.app_context():
+        store = get_store()
+        with store.transaction():
+            store.write_group(legacy, "ancien")
+            store.bump_inventory_version("test")
+    client = app.test_client()
+    group = client.get("/api/v1/groups/ancien").get_json()
+    assert (group["email"], group["website"]) == ("", "")
+    assert group["source_url"] == "https://xn--caf-dma.example/source"
+    (row,) = csv.DictReader(io.StringIO(
+        client.get("/api/v1/groups.csv").get_data(as_text=True).lstrip("\ufeff")))
+    assert (row["email"], row["website"]) == ("", "")
+    assert row["source_url"] == "https://xn--caf-dma.example/source"
+    (meeting,) = client.get("/api/v1/meeting-guide.json").get_json()
+    assert "contact_1_email" not in meeting
+    page = client.get("/groupes/ancien").get_data(as_text=True)
+    assert "mailto:info" not in page and 'href="https://www.cancer.be@' not in page
+    assert "xn--caf-dma.example" in page

@@ -15,23 +15,26 @@ from ..inventory_file import write_csv
 from ..models import Group, Place, Result
 from ..exporter import geojson_inventory
 from ..serialize import group_dict, place_dict, public_place
-from .render import safe_url
+from ..validation import safe_email, safe_url
 
-URL_FIELDS = ("website", "source_url")
+def public_links(group: Group) -> Group:
+    """The group with the links a consumer may put in an href as they are: a website or
+    source that is no safe http(s) address, or an e-mail address we would not put in a
+    mailto:, is emptied (finder/validation.py, the pages' rule); hosts come in ASCII."""
+    return replace(group, website=safe_url(group.website) or "",
+                   source_url=safe_url(group.source_url) or "",
+                   email=safe_email(group.email) or "")
 
 
 def public_group_dict(group: Group) -> dict:
-    """group_dict, with link fields that are not plain http(s) addresses emptied: a
-    consumer may put them in an href as they are (hostile text stays text elsewhere)."""
-    out = group_dict(group)
-    for name in URL_FIELDS:
-        out[name] = safe_url(out[name]) or ""
-    return out
+    """group_dict of the group's public links (hostile text stays text elsewhere)."""
+    return group_dict(public_links(group))
 
 
 def public_group(group: Group, geography) -> Group:
-    """The group with each of its places as the public may see them."""
-    return replace(group, places=[public_place(p, geography) for p in group.places])
+    """The group with its public links and each of its places as the public may see them."""
+    return replace(public_links(group),
+                   places=[public_place(p, geography) for p in group.places])
 
 
 def group_with_places(group: Group, geography) -> dict:
@@ -162,6 +165,7 @@ def _meeting(group: Group, place: Place, index: Optional[int], url: str) -> dict
         meeting["updated"] = updated
     if group.phone:
         meeting["contact_1_phone"] = group.phone
-    if group.email:
-        meeting["contact_1_email"] = group.email
+    email = safe_email(group.email)
+    if email:
+        meeting["contact_1_email"] = email
     return {k: v for k, v in meeting.items() if v != ""}

@@ -17,6 +17,9 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+LINK_RULE = ("A plain http(s) address safe for an href (no user information, no host mixing "
+             "scripts or carrying bidirectional controls; a non-ASCII host in punycode), "
+             "or empty.")
 _STR = {"type": "string"}
 _STRS = {"type": "array", "items": _STR}
 
@@ -49,7 +52,9 @@ SCHEMAS: dict = {
             "chapter": {"type": "string", "enum": list(CHAPTER_SLUGS)},
             "chapter_title": _STR, "kind": _STR, "themes": _STRS, "audience": _STRS,
             "services": _STRS, "cost": _STR, "description": _STR, "phone": _STR,
-            "email": _STR, "website": _STR, "source_url": _STR,
+            "email": {**_STR, "description": "An address safe for a mailto: link, or empty."},
+            "website": {**_STR, "description": LINK_RULE},
+            "source_url": {**_STR, "description": LINK_RULE},
             "source_date": {**_STR, "description": "Date the source shows (may be empty)."},
             "checked_on": {**_STR, "description": "ISO date the source was read."},
             "demo": {"type": "boolean", "description": "Demonstration data."},
