@@ -197,3 +197,19 @@ def test_places_to_refine_worst_first_and_gone_once_exact(editor_client, admin_a
         "postcode": place.postcode, "locality": place.locality, "commune": place.commune_name,
         "lat": "50.6610", "lon": "5.5200", "show_exact": "oui"}).status_code == 302
     assert f"/admin/groupes/{SLUG}#lieu-1" not in page(editor_client, "/admin/lieux-a-preciser")
+
+
+def test_the_edit_form_refuses_links_that_lie_with_the_import_s_reasons(editor_client, admin_app):
+    before = content_hash(stored(admin_app))
+    for field, value, says in (
+            ("website", "https://www.alzheimer.be@evil.example/", "evil.example"),
+            ("website", "https://www.аlzheimer.be/", "mélange plusieurs écritures"),
+            ("source_url", "https://www.alzheimer.be/\u202egpj.exe", "U+202E (RLO)"),
+            ("website", "https://www.alzheimer.be\u200f/", "bidirectionnel"),
+            ("email", "info%0Abcc:tous@alzheimer.be", "retour à la ligne encodé")):
+        fields = group_fields(editor_client) | {field: value}
+        response = form_post(editor_client, f"/admin/groupes/{SLUG}", fields)
+        assert response.status_code == 400, (field, value)
+        html = response.get_data(as_text=True)
+        assert says.replace("'", "&#39;") in html, (field, value)
+    assert content_hash(stored(admin_app)) == before
