@@ -60,6 +60,8 @@ def defaults(instance_path: str) -> dict:
         # Failed logins allowed per account and per client address before a 429.
         "LOGIN_LIMIT_ACCOUNT": "5/15 minutes",
         "LOGIN_LIMIT_CLIENT": "20/15 minutes",
+        # Public proposals ("Proposer un groupe", "Signaler une erreur") per client address.
+        "PROPOSAL_LIMIT": "5/hour",
     }
 
 

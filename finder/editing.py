@@ -85,7 +85,8 @@ def _current(store, slug: str, expected_hash: str = "") -> Group:
     return group
 
 
-def edit_group(store, geography, slug: str, form, who: str, expected_hash: str = "") -> Outcome:
+def edit_group(store, geography, slug: str, form, who: str, expected_hash: str = "",
+               action: str = "edit") -> Outcome:
     current = _current(store, slug, expected_hash)
     row = clean(form, GROUP_FIELDS) | {"group_id": slug}
     row["demo"] = "oui" if row["demo"] in ("oui", "on") else "non"
@@ -96,7 +97,7 @@ def edit_group(store, geography, slug: str, form, who: str, expected_hash: str =
     if content_hash(updated) == content_hash(current):
         return Outcome(note="Aucune modification : rien n'a été enregistré.")
     return Outcome(change_id=store.record(slug, before=current, after=updated, who=who,
-                                          action="edit", summary=_changed(current, updated)))
+                                          action=action, summary=_changed(current, updated)))
 
 
 def verify_today(store, slug: str, who: str, today: Optional[dt.date] = None) -> Outcome:

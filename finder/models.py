@@ -295,3 +295,18 @@ class Change:
     version: int                   # inventory version this change made
     undoes: Optional[int] = None
     undone_by: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What someone from the public proposed: a new group, or a correction of one.
+
+    `data` holds the proposed values by file column (text, as typed: hostile until an
+    editor accepts it). `email` is the proposer's, optional, never published."""
+    id: int
+    kind: str                      # "new" | "correction"
+    group_slug: Optional[str]      # the group corrected (None for a new group)
+    data: dict
+    message: str
+    email: str
+    created_at: str

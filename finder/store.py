@@ -16,6 +16,7 @@ from .models import CHAPTERS, Group, Place
 from .schedule import Schedule, parse_schedule
 from .store_accounts import AccountsMixin
 from .store_history import HistoryMixin
+from .store_proposals import ProposalsMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -23,7 +24,7 @@ class StoreError(Exception):
     """The database cannot be used (corrupted, newer schema...). Message in French."""
 
 
-class Store(AccountsMixin, HistoryMixin):
+class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly

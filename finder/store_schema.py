@@ -102,5 +102,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX changes_group ON changes(group_slug, id);
     CREATE INDEX changes_version ON changes(version);
     """,
+    # 6: proposals from the public (store_proposals.py): never public until an editor
+    # accepts one; the proposer's e-mail is deleted with the proposal.
+    """
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('new', 'correction')),
+        group_slug TEXT,
+        data TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

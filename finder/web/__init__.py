@@ -18,4 +18,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     from . import health, pagecache; app.register_blueprint(health.bp); pagecache.init_app(app)  # noqa: E702,E501
-    from . import admin; admin.init_app(app)  # noqa: E702
+    from . import admin, proposals; admin.init_app(app); app.register_blueprint(proposals.bp)  # noqa: E702,E501

@@ -41,7 +41,7 @@ def _admin_context() -> dict:
 
 
 # The routes, registered on `bp` when imported (after it exists).
-from . import auth, accounts, groups, home  # noqa: E402,F401
+from . import auth, accounts, groups, home, review  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
