@@ -18,6 +18,9 @@ create_app() as usual.
 The app is loaded once in the master before forking (preload_app): a wrong FINDER_DATABASE
 or FINDER_GEO_DIR stops gunicorn at once with one readable message instead of workers
 crashing in a loop, and the reference geography is shared between workers (copy-on-write).
+Before each worker is forked (at start, after max_requests, on HUP) the master reads the
+inventory (`pre_fork`, finder.db.before_fork): a worker started after the file went bad
+serves the last sound inventory the master read, not a 503, and workers share its index.
 No gunicorn access log: its format carries the visitor's address and the full URL with the
 postcode searched; the app writes its own one-line JSON log per request (without either).
 """
@@ -57,3 +60,9 @@ proc_name = "entraide-finder"
 # Request bodies are never needed (the site only reads): keep limits tight.
 limit_request_line = 4094
 limit_request_fields = 50
+
+
+def pre_fork(server, worker):
+    app = server.app.wsgi()                 # loaded already (preload_app)
+    from finder.db import before_fork
+    before_fork(app)

@@ -256,3 +256,72 @@ def test_without_any_readable_inventory_pages_say_so_in_french(demo_app, tmp_pat
     assert "Traceback" not in page.get_data(as_text=True)
     data = client.get("/carte/lieux.json?postcode=5000")
     assert data.status_code == 503 and data.get_json()["error"]["code"] == "unavailable"
+
+
+# -- worker restarts ------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_a_worker_restarted_after_the_file_went_bad_serves_the_last_sound_inventory(
+        demo_app, tmp_path, geo_dir):
+    """gunicorn recycles a worker (max_requests) after the file was replaced by garbage:
+    the new worker still serves the inventory the master read, and /healthz says degraded."""
+    import json
+    import time
+    database = Path(demo_app.config["DATABASE"])
+    port = free_port()
+    log = open(tmp_path / "gunicorn.log", "w+")
+    env = dict(os.environ, FINDER_DATABASE=str(database), FINDER_GEO_DIR=str(geo_dir),
+               FINDER_BIND=f"127.0.0.1:{port}", FINDER_WORKERS="1",
+               FINDER_SECRET_KEY="cle-de-test-" + "0" * 40)
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "--max-requests", "3",
+         "--max-requests-jitter", "0", "finder:create_app()"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, _ = http_get(base + "/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    log.seek(0)
+                    pytest.fail("gunicorn did not start: " + log.read()[-2000:])
+                time.sleep(0.2)
+        status, body = http_get(base + SEARCH_API)
+        assert status == 200
+        before = [r["group"]["slug"] for r in json.loads(body)["results"]]
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        os.replace(garbage(tmp_path / "abime.sqlite"), database)
+        for _ in range(8):                   # the worker is replaced after every 3 requests
+            status, body = http_get(base + SEARCH_API)
+            assert status == 200, body[:300]
+            assert [r["group"]["slug"] for r in json.loads(body)["results"]] == before
+        status, body = http_get(base + "/healthz")
+        health = json.loads(body)
+        assert status == 200 and health["status"] == "degraded", health
+        assert health["database"]["groups"] == 63
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    log.seek(0)
+    output = log.read()
+    assert output.count("Booting worker") >= 3, output       # workers were really replaced
+    assert "Traceback" not in output, output
