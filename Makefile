@@ -26,13 +26,14 @@ $(SECRET_KEY_FILE):
 
 # Set up, load the demonstration inventory, serve on http://127.0.0.1:5000 (plain HTTP on
 # this machine: the session cookie is not marked Secure here).
+# A refused import (browser edits since the last one) leaves the current inventory served.
 run: install $(SECRET_KEY_FILE)
-	$(BIN)/flask --app finder import data/demo-inventory.csv
+	-$(BIN)/flask --app finder import data/demo-inventory.csv
 	FINDER_SESSION_COOKIE_SECURE=false $(BIN)/flask --app finder run --host $(HOST) --port $(PORT)
 
 # Production server (gunicorn); workers from FINDER_WORKERS (default 2).
 serve: install $(SECRET_KEY_FILE)
-	$(BIN)/flask --app finder import data/demo-inventory.csv
+	-$(BIN)/flask --app finder import data/demo-inventory.csv
 	$(BIN)/gunicorn --config gunicorn.conf.py "finder:create_app()"
 
 browser:

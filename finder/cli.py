@@ -66,8 +66,11 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
     for problem in report.problems:
         click.echo(f"  {visible(path.name)}, {problem}", err=True)
     if report.refusal:
+        _print_plan(report)
         _fail(f"Import refusé : {report.refusal} Rien n'a été modifié.", code=1)
         return
+    if report.edited_since_export:
+        _print_plan(report)
     if not report.applied:
         _fail(f"Import refusé : {len(report.problems)} problème(s) dans {path.name}. "
               "Rien n'a été modifié. Corrigez le fichier, ou relancez avec --skip-invalid "
@@ -94,6 +97,24 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
     click.echo(f"Inventaire : {counts['groups']} groupes, {counts['places']} lieux.")
 
 
+def _print_plan(report) -> None:
+    """What the file would change, and which of those groups were edited in the browser."""
+    if not report.edited_since_export:
+        return
+    words = {"added": "ajouté", "updated": "mis à jour", "removed": "retiré"}
+    click.echo("Ce que ce fichier changerait :", err=True)
+    for kind, slugs in report.plan.items():
+        for slug in slugs:
+            changes = report.edited_since_export.get(slug, [])
+            note = ""
+            if changes:
+                last = changes[-1]
+                note = (f"  ← modifié dans le navigateur depuis l'export ({len(changes)} fois, "
+                        f"dernière fois le {last.at[:16].replace('T', ' ')} par "
+                        f"{visible(last.who)})")
+            click.echo(f"  {words[kind]} : {visible(slug)}{note}", err=True)
+
+
 @click.command("export")
 @with_appcontext
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), default="csv")
@@ -102,11 +123,12 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
 def export_command(fmt: str, output: Path | None) -> None:
     """Exporter l'inventaire (CSV ré-importable, ou GeoJSON)."""
     from .exporter import geojson_inventory
-    groups = get_store().all_groups()
+    store = get_store()
+    groups = store.all_groups()
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "csv":
-            write_csv(groups, out)
+            write_csv(groups, out, version=store.inventory_version())
         else:
             json.dump(geojson_inventory(groups), out, ensure_ascii=False, indent=1)
             out.write("\n")

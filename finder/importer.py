@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .inventory_file import ParsedGroup, Problem, parse, read_rows, schedule_remarks
+from .inventory_file import (ParsedGroup, Problem, file_version, parse, read_rows,
+                             schedule_remarks)
 from .models import Group, content_hash  # noqa: F401  (content_hash: re-exported)
 from .store import Store
 from .text import slugify
@@ -41,6 +42,11 @@ class ImportReport:
     applied: bool = False
     refusal: str = ""          # why the file was not applied although valid (see `force`)
     vacuumed: bool = False
+    # What the file would change (slugs), and those of them edited in the browser since the
+    # file was exported: {slug: [Change, ...]}. Such an import is refused unless forced.
+    plan: dict = field(default_factory=lambda: {"added": [], "updated": [], "removed": []})
+    edited_since_export: dict = field(default_factory=dict)
+    exported_version: Optional[int] = None
 
     @property
     def ok(self) -> bool:
@@ -73,6 +79,7 @@ def import_file(store: Store, geography, chain, path: str | Path, *,
                           "l'importer viderait l'inventaire. Si c'est bien voulu, relancez avec "
                           "--force.")
         return report
+    report.exported_version = file_version(rows)
     parsed, problems = parse(rows, geography.in_service_area)
     report.problems.extend(problems)
 
@@ -146,6 +153,32 @@ def _apply(store: Store, groups: list[Group], report: ImportReport, *, source: s
     report.applied = True
 
 
+FILE_VERSION_KEY = "file_import_version"     # the inventory version of the last import
+
+
+def _check_browser_edits(store: Store, report: ImportReport, force: bool) -> None:
+    """Refuse (unless forced) to overwrite groups edited in the browser after the file was
+    exported; a file without its version is compared with the last import."""
+    since = report.exported_version
+    if since is None:
+        since = int(store.get_meta(FILE_VERSION_KEY, "0") or 0)
+    edited = store.edited_since(since)
+    touched = {s for kind in report.plan.values() for s in kind}
+    report.edited_since_export = {slug: changes for slug, changes in edited.items()
+                                  if slug in touched}
+    if report.edited_since_export and not force:
+        count = len(report.edited_since_export)
+        origin = (f"exporté à la version {report.exported_version} de l'inventaire"
+                  if report.exported_version is not None else
+                  "sans version d'inventaire (il ne vient pas de « flask export »)")
+        report.refusal = (
+            f"ce fichier, {origin}, écraserait {count} groupe(s) modifié(s) dans le "
+            "navigateur depuis : ces modifications seraient perdues. Exportez l'inventaire "
+            "actuel (flask --app finder export) et reportez-y vos changements, ou relancez "
+            "avec --force pour remplacer quand même.")
+        raise _Refused
+
+
 def _write(store: Store, groups: list[Group], report: ImportReport, *, source: str,
            remove_missing: bool, keep: set, progress: Progress, force: bool) -> None:
     """Inside the write transaction: what is stored is read here, never before."""
@@ -161,9 +194,16 @@ def _write(store: Store, groups: list[Group], report: ImportReport, *, source: s
                 f"l'inventaire (il n'en garde que {len(existing) - len(gone)}). Est-ce bien le "
                 "bon fichier, et complet ? Si c'est voulu, relancez avec --force.")
             raise _Refused
+    digests = {g.slug: content_hash(g) for g in groups}
+    report.plan = {
+        "added": [g.slug for g in groups if g.slug not in existing],
+        "updated": [g.slug for g in groups
+                    if g.slug in existing and existing[g.slug] != digests[g.slug]],
+        "removed": list(gone)}
+    _check_browser_edits(store, report, force)
     with progress("Écriture de l'inventaire", groups) as items:
         for group in items:
-            digest = content_hash(group)
+            digest = digests[group.slug]
             if group.slug not in existing:
                 report.added += 1
             elif existing[group.slug] != digest:
@@ -177,3 +217,4 @@ def _write(store: Store, groups: list[Group], report: ImportReport, *, source: s
     report.vacuumed = bool(gone) and len(gone) >= VACUUM_REMOVED_SHARE * len(existing)
     if report.added or report.updated or report.removed:
         store.bump_inventory_version(source)
+        store.set_meta(FILE_VERSION_KEY, str(store.inventory_version()))

@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from .models import Group, Place
 from .schedule.columns import columns_from_schedule
@@ -29,6 +29,10 @@ PLACE_COLUMNS = (
     "schedule", "schedule_rule", "schedule_except",
 )
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
+# Written by `flask export` only: the inventory version the file comes from, so an import
+# can tell which groups were edited in the browser since (the import refuses to undo
+# those unless --force). Optional, ignored otherwise.
+VERSION_COLUMN = "inventory_version"
 # A cell beginning with one of these is a formula once the file is opened in a spreadsheet.
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile("^'*[" + re.escape(FORMULA_TRIGGERS) + "]")
@@ -101,7 +105,7 @@ def _check_header(header: list[str]) -> list[str]:
         raise InventoryFileError(
             "En-tête incomplet : colonne(s) manquante(s) " + ", ".join(missing)
             + ". Colonnes attendues : " + ", ".join(COLUMNS) + ".")
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS and h != VERSION_COLUMN]
     if unknown:
         raise InventoryFileError("Colonne(s) inconnue(s) : "
                                  + ", ".join(f"« {visible(h)} »" for h in unknown) + ".")
@@ -268,10 +272,25 @@ def group_rows(group: Group) -> list[dict]:
     return rows
 
 
-def write_csv(groups: Iterable[Group], out, *, lineterminator: str = "\n") -> None:
+def write_csv(groups: Iterable[Group], out, *, lineterminator: str = "\n",
+              version: Optional[int] = None) -> None:
     """The import format, every cell through `neutralise`: a spreadsheet that opens the file
-    runs no formula, and importing it gives back exactly what was exported."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator=lineterminator)
+    runs no formula, and importing it gives back exactly what was exported. `version`: the
+    inventory version, written in VERSION_COLUMN on every row (the maintainer's export)."""
+    fields = COLUMNS + ((VERSION_COLUMN,) if version is not None else ())
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator=lineterminator)
     writer.writeheader()
+    extra = {VERSION_COLUMN: str(version)} if version is not None else {}
     for group in groups:
-        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in group_rows(group))
+        writer.writerows({k: neutralise(v) for k, v in row.items()} | extra
+                         for row in group_rows(group))
+
+
+def file_version(rows: list[tuple[int, dict]]) -> Optional[int]:
+    """The inventory version a file was exported from (its first row says), or None."""
+    for _, row in rows[:1]:
+        value = row.pop(VERSION_COLUMN, "") if VERSION_COLUMN in row else ""
+        for _, other in rows:
+            other.pop(VERSION_COLUMN, None)
+        return int(value) if value.isdigit() else None
+    return None
