@@ -22,11 +22,11 @@ from .validation import (MAX_CELL, REQUIRED, SERVICES, char_name, check_row,  # 
 GROUP_COLUMNS = (
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
     "description", "phone", "email", "website", "source_url", "source_date", "checked_on",
-    "demo",
+    "demo", "notes",
 )
 PLACE_COLUMNS = (
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon", "show_exact",
-    "schedule", "schedule_rule", "schedule_except",
+    "schedule", "schedule_rule", "schedule_except", "address_kind",
 )
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
 # Written by `flask export` only: the inventory version the file comes from, so an import
@@ -255,7 +255,7 @@ def group_rows(group: Group) -> list[dict]:
         "cost": group.cost, "description": group.description, "phone": group.phone,
         "email": group.email, "website": group.website, "source_url": group.source_url,
         "source_date": group.source_date, "checked_on": group.checked_on,
-        "demo": "oui" if group.demo else "non",
+        "demo": "oui" if group.demo else "non", "notes": group.notes,
     }
     if not group.places:
         return [dict(base, **{c: "" for c in PLACE_COLUMNS})]
@@ -268,7 +268,8 @@ def group_rows(group: Group) -> list[dict]:
             lat=f"{p.lat:.6f}" if exact else "", lon=f"{p.lon:.6f}" if exact else "",
             show_exact="oui" if p.show_exact else "non", schedule=p.schedule,
             **dict(zip(("schedule_rule", "schedule_except"),
-                       columns_from_schedule(p.schedule_parsed)))))
+                       columns_from_schedule(p.schedule_parsed))),
+            address_kind=p.address_kind))
     return rows
 
 

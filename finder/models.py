@@ -36,6 +36,15 @@ KINDS = {
 
 # Precision of a stored location, best first.
 PRECISIONS = ("exact", "locality", "commune")
+# What an address is. Only a meeting place is where people go to meet the group; the
+# others are shown with what they are, and no feed lists them as a meeting.
+ADDRESS_KINDS = {
+    "reunion": "lieu de réunion",
+    "siege": "siège de l'association (pas un lieu de réunion)",
+    "courrier": "adresse postale (pas un lieu de réunion)",
+    "contact": "adresse de la personne de contact (pas forcément le lieu des réunions)",
+}
+
 PRECISION_LABELS = {
     "exact": "adresse précise",
     "locality": "localité",
@@ -121,6 +130,7 @@ class Place:
     precision: str = ""        # one of PRECISIONS
     show_exact: bool = True    # False: publish only at commune precision
     schedule: str = ""         # free text, French ("le 2e mardi du mois, 14 h")
+    address_kind: str = "reunion"   # one of ADDRESS_KINDS
     id: Optional[int] = None
     # What `schedule` says as data (finder/schedule): rules, exceptions, what was not
     # understood. Set by the import, stored beside the text; None only before that.
@@ -135,6 +145,16 @@ class Place:
     @property
     def located(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    @property
+    def meeting_place(self) -> bool:
+        """True when the group meets here (not a registered, postal or contact address)."""
+        return self.address_kind == "reunion"
+
+    @property
+    def address_kind_label(self) -> str:
+        """What the address is, for people; empty for a meeting place."""
+        return "" if self.meeting_place else ADDRESS_KINDS.get(self.address_kind, "")
 
     def address_line(self) -> str:
         """The address a person may read (commune only when not exact)."""
@@ -163,6 +183,7 @@ class Group:
     source_date: str = ""      # the date the source shows ("2021-09", may be empty)
     checked_on: str = ""       # ISO date we read the source
     demo: bool = False
+    notes: str = ""            # what the sources leave in doubt, shown to the public
     places: list[Place] = field(default_factory=list)
     id: Optional[int] = None
 

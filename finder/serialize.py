@@ -32,6 +32,7 @@ def group_dict(group: Group) -> dict:
         "description": group.description, "phone": group.phone, "email": group.email,
         "website": group.website, "source_url": group.source_url,
         "source_date": group.source_date, "checked_on": group.checked_on, "demo": group.demo,
+        "notes": group.notes,
     }
 
 
@@ -42,4 +43,5 @@ def place_dict(place: Place) -> dict:
         "commune": {"nis": place.commune_nis, "name": place.commune_name},
         "lat": place.lat, "lon": place.lon, "precision": place.precision,
         "exact_location_shown": place.show_exact, "schedule": place.schedule,
+        "address_kind": place.address_kind,
     }

@@ -164,14 +164,14 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
         values = (group.name, group.chapter, group.kind, json.dumps(group.audience),
                   json.dumps(group.services), group.cost, group.description, group.phone,
                   group.email, group.website, group.source_url, group.source_date,
-                  group.checked_on, int(group.demo), content_hash)
+                  group.checked_on, int(group.demo), group.notes, content_hash)
         row = self.db.execute("SELECT id FROM groups WHERE slug = ?", (group.slug,)).fetchone()
         if row:
             group_id = row[0]
             self.db.execute(
                 "UPDATE groups SET name=?, chapter=?, kind=?, audience=?, services=?, cost=?,"
                 " description=?, phone=?, email=?, website=?, source_url=?, source_date=?,"
-                " checked_on=?, demo=?, content_hash=? WHERE id=?", values + (group_id,))
+                " checked_on=?, demo=?, notes=?, content_hash=? WHERE id=?", values + (group_id,))
             # Who placed a place by hand survives a rewrite that keeps its point (an import
             # of the exported file has no such column).
             placed = {(round(r[0], 6), round(r[1], 6)): (r[2], r[3]) for r in self.db.execute(
@@ -186,8 +186,8 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
         else:
             group_id = self.db.execute(
                 "INSERT INTO groups (name, chapter, kind, audience, services, cost, description,"
-                " phone, email, website, source_url, source_date, checked_on, demo,"
-                " content_hash, slug) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " phone, email, website, source_url, source_date, checked_on, demo, notes,"
+                " content_hash, slug) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 values + (group.slug,)).lastrowid
         for theme in dict.fromkeys(t for t in group.themes if t):
             self.db.execute("INSERT OR IGNORE INTO themes (name) VALUES (?)", (theme,))
@@ -197,11 +197,12 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
         self.db.executemany(
             "INSERT INTO places (group_id, position, label, street, postcode, locality,"
             " commune_nis, commune_name, lat, lon, precision, show_exact, schedule,"
-            " public_lat, public_lon, schedule_data, placed_by, placed_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " public_lat, public_lon, schedule_data, placed_by, placed_at, address_kind)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(group_id, i, p.label, p.street, p.postcode, p.locality, p.commune_nis,
               p.commune_name, p.lat, p.lon, p.precision, int(p.show_exact), p.schedule,
-              p.public_lat, p.public_lon, _schedule_json(p), p.placed_by, p.placed_at)
+              p.public_lat, p.public_lon, _schedule_json(p), p.placed_by, p.placed_at,
+              p.address_kind)
              for i, p in enumerate(group.places)])
 
     def delete_groups(self, slugs: Iterable[str]) -> None:
@@ -417,7 +418,7 @@ def _group_from_row(r: sqlite3.Row) -> Group:
         audience=json.loads(r["audience"]), services=json.loads(r["services"]),
         cost=r["cost"], description=r["description"], phone=r["phone"], email=r["email"],
         website=r["website"], source_url=r["source_url"], source_date=r["source_date"],
-        checked_on=r["checked_on"], demo=bool(r["demo"]))
+        checked_on=r["checked_on"], demo=bool(r["demo"]), notes=r["notes"])
 
 
 def _place_from_row(r: sqlite3.Row) -> Place:
@@ -427,7 +428,8 @@ def _place_from_row(r: sqlite3.Row) -> Place:
         lat=r["lat"], lon=r["lon"], precision=r["precision"], show_exact=bool(r["show_exact"]),
         schedule=r["schedule"], public_lat=r["public_lat"], public_lon=r["public_lon"],
         schedule_parsed=_schedule_from_row(r["schedule"], r["schedule_data"]),
-        placed_by=r["placed_by"], placed_at=r["placed_at"])
+        placed_by=r["placed_by"], placed_at=r["placed_at"],
+        address_kind=r["address_kind"])
 
 
 def _schedule_json(place: Place) -> str:

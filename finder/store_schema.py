@@ -114,5 +114,12 @@ MIGRATIONS: tuple[str, ...] = (
         email TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL);
     """,
+    # 7: what the sources leave in doubt (shown to the public), and what kind of address a
+    # place is: only a meeting place ('reunion') is listed as a meeting in the feed.
+    """
+    ALTER TABLE groups ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE places ADD COLUMN address_kind TEXT NOT NULL DEFAULT 'reunion'
+        CHECK (address_kind IN ('reunion', 'siege', 'courrier', 'contact'));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import idna
 
-from .models import CHAPTER_SLUGS, KINDS, Group, Place
+from .models import ADDRESS_KINDS, CHAPTER_SLUGS, KINDS, Group, Place
 from .schedule import parse_schedule
 from .schedule.columns import ColumnError, schedule_from_columns
 from .text import slugify
@@ -205,7 +205,7 @@ def safe_email(text: str) -> Optional[str]:
 # ----- rows of the inventory: the import's rules, the forms' rules -----------------------
 
 PLACE_FIELDS = ("place_label", "street", "postcode", "locality", "commune", "lat", "lon",
-                "show_exact", "schedule", "schedule_rule", "schedule_except")
+                "show_exact", "schedule", "schedule_rule", "schedule_except", "address_kind")
 REQUIRED = ("name", "chapter", "kind", "source_url", "checked_on")
 SERVICES = ("ecoute", "groupe-de-parole", "aide-sociale", "aide-administrative",
             "aide-juridique", "information", "activites")
@@ -334,12 +334,12 @@ def check_row(row: dict, report: Report, in_service_area,
         services=services, cost=row.get("cost", ""), description=row.get("description", ""),
         phone=phone, email=email, website=row.get("website", ""),
         source_url=row.get("source_url", ""), source_date=row.get("source_date", ""),
-        checked_on=checked, demo=bool(demo))
+        checked_on=checked, demo=bool(demo), notes=row.get("notes", ""))
     return CheckedRow(key, group, place)
 
 
 def check_place(row: dict, show_exact: bool, report, in_service_area) -> Optional[Place]:
-    if not any(row.get(c) for c in PLACE_FIELDS if c != "show_exact"):
+    if not any(row.get(c) for c in PLACE_FIELDS if c not in ("show_exact", "address_kind")):
         return None
     postcode = row.get("postcode", "").strip()
     if postcode:
@@ -372,9 +372,14 @@ def check_place(row: dict, show_exact: bool, report, in_service_area) -> Optiona
     except ColumnError as exc:
         report(exc.column, exc.message)
         schedule = None
+    kind = row.get("address_kind", "").strip().lower() or "reunion"
+    if kind not in ADDRESS_KINDS:
+        report("address_kind", f"type d'adresse inconnu « {row['address_kind']} ». Valeurs "
+                               "permises : " + ", ".join(ADDRESS_KINDS) + ".")
+        kind = "reunion"
     return Place(label=row.get("place_label", ""), street=row.get("street", ""),
                  postcode=postcode, locality=row.get("locality", ""),
                  commune_name=row.get("commune", ""), lat=lat, lon=lon,
                  show_exact=show_exact, schedule=text,
-                 schedule_parsed=schedule or parse_schedule(text))
+                 schedule_parsed=schedule or parse_schedule(text), address_kind=kind)
 

@@ -12,7 +12,7 @@ import pytest
 
 from finder.store import Store
 
-from .conftest import DEMO_INVENTORY, group_row, write_inventory
+from .conftest import DEMO_GROUPS, DEMO_INVENTORY, group_row, write_inventory
 
 
 def run_import(app, path, *args):
@@ -29,14 +29,14 @@ def inventory(app):
 
 def test_demo_inventory_imports_with_every_group(demo_app):
     groups = inventory(demo_app)
-    assert len(groups) == 63
+    assert len(groups) == DEMO_GROUPS
     assert all(g.demo and g.source_url and g.checked_on for g in groups.values())
 
 
 def test_summary_counts_places_by_precision(app):
     result = run_import(app, DEMO_INVENTORY)
     assert result.exit_code == 0, result.output
-    assert "63 ajouté(s), 0 mis à jour, 0 retiré(s), 0 inchangé(s)" in result.output
+    assert f"{DEMO_GROUPS} ajouté(s), 0 mis à jour, 0 retiré(s), 0 inchangé(s)" in result.output
     assert "service(s) sans lieu" in result.output
     assert "au centre de la localité" in result.output
     assert "au centre de la commune" in result.output
@@ -46,7 +46,7 @@ def test_reimporting_the_same_file_changes_nothing(demo_app):
     before = inventory(demo_app)
     result = run_import(demo_app, DEMO_INVENTORY)
     assert result.exit_code == 0, result.output
-    assert "0 ajouté(s), 0 mis à jour, 0 retiré(s), 63 inchangé(s)" in result.output
+    assert f"0 ajouté(s), 0 mis à jour, 0 retiré(s), {DEMO_GROUPS} inchangé(s)" in result.output
     after = inventory(demo_app)
     assert {k: g.id for k, g in after.items()} == {k: g.id for k, g in before.items()}
 
@@ -93,7 +93,7 @@ def test_every_problem_is_reported_with_row_and_column_and_nothing_is_imported(d
     assert "ligne 8, colonne « postcode »" in out
     assert "ligne 9, colonne « checked_on » : valeur obligatoire manquante" in out
     assert "Rien n'a été modifié" in out
-    assert len(inventory(demo_app)) == 63, "the previous inventory is untouched"
+    assert len(inventory(demo_app)) == DEMO_GROUPS, "the previous inventory is untouched"
 
 
 def test_skip_invalid_imports_the_valid_rows(app, tmp_path):
@@ -140,6 +140,30 @@ def test_a_group_with_several_places_keeps_them_all(app, tmp_path):
     assert [p.schedule for p in places] == ["1er lundi, 19 h", "2e mardi, 14 h"]
 
 
+def test_notes_and_address_kind_are_kept_and_exported(app, tmp_path):
+    path = write_inventory(tmp_path / "kinds.csv", [
+        group_row(group_id="g", name="Groupe", notes="Horaire d'une annonce de 2019.",
+                  street="Rue de Fer 1", address_kind="courrier"),
+        group_row(group_id="g", name="Groupe", notes="Horaire d'une annonce de 2019.",
+                  postcode="4000", locality="Liège", commune="Liège"),
+    ])
+    assert run_import(app, path).exit_code == 0, "an empty address_kind is a meeting place"
+    group = inventory(app)["g"]
+    assert group.notes == "Horaire d'une annonce de 2019."
+    assert [p.address_kind for p in group.places] == ["courrier", "reunion"]
+    exported = app.test_cli_runner().invoke(args=["export", "--format", "csv"]).output
+    again = tmp_path / "again.csv"
+    again.write_text(exported, encoding="utf-8")
+    assert "0 mis à jour, 0 retiré(s), 1 inchangé(s)" in run_import(app, again).output
+
+
+def test_an_unknown_address_kind_is_reported(app, tmp_path):
+    path = write_inventory(tmp_path / "bad-kind.csv", [group_row(address_kind="bureau")])
+    result = run_import(app, path)
+    assert result.exit_code == 1
+    assert "ligne 2, colonne « address_kind » : type d'adresse inconnu « bureau »" in result.output
+
+
 def test_unreadable_files_get_a_french_message(app, tmp_path):
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("group_id,name,chapter\nx,Liège,maladie\n".encode("latin-1"))
@@ -170,7 +194,7 @@ def test_export_csv_round_trips_with_import(demo_app, tmp_path):
     result = demo_app.test_cli_runner().invoke(args=["export", "--format", "csv", "-o", str(exported)])
     assert result.exit_code == 0, result.output
     again = run_import(demo_app, exported)
-    assert "0 ajouté(s), 0 mis à jour, 0 retiré(s), 63 inchangé(s)" in again.output
+    assert f"0 ajouté(s), 0 mis à jour, 0 retiré(s), {DEMO_GROUPS} inchangé(s)" in again.output
 
 
 def test_export_geojson_has_a_feature_per_place(demo_app):
@@ -210,7 +234,7 @@ def test_an_import_killed_midway_leaves_the_previous_inventory(demo_app, tmp_pat
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
     groups = inventory(demo_app)
-    assert len(groups) == 63 and not any(s.startswith("synthetique") for s in groups)
+    assert len(groups) == DEMO_GROUPS and not any(s.startswith("synthetique") for s in groups)
 
 
 def test_places_put_at_the_commune_centre_are_pointed_out(app, tmp_path):

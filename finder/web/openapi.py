@@ -5,7 +5,7 @@ endpoint, every parameter with its limits, every response with its schema.
 """
 from __future__ import annotations
 
-from ..models import CHAPTER_SLUGS, PRECISIONS
+from ..models import ADDRESS_KINDS, CHAPTER_SLUGS, PRECISIONS
 from .params import MAX_PAGE, MAX_TEXT, RADIUS_CHOICES
 
 
@@ -46,7 +46,7 @@ SCHEMAS: dict = {
         "type": "object",
         "required": ["slug", "name", "chapter", "chapter_title", "kind", "themes", "audience",
                      "services", "cost", "description", "phone", "email", "website",
-                     "source_url", "source_date", "checked_on", "demo"],
+                     "source_url", "source_date", "checked_on", "demo", "notes"],
         "properties": {
             "slug": _STR, "name": _STR,
             "chapter": {"type": "string", "enum": list(CHAPTER_SLUGS)},
@@ -58,6 +58,8 @@ SCHEMAS: dict = {
             "source_date": {**_STR, "description": "Date the source shows (may be empty)."},
             "checked_on": {**_STR, "description": "ISO date the source was read."},
             "demo": {"type": "boolean", "description": "Demonstration data."},
+            "notes": {**_STR, "description": "What the sources leave in doubt (French); "
+                                             "show it with the group."},
         },
     },
     "Place": {
@@ -66,7 +68,7 @@ SCHEMAS: dict = {
                        "is false, only the commune is given (label, street, postcode and "
                        "locality are empty; lat/lon are the commune's representative point).",
         "required": ["label", "street", "postcode", "locality", "address", "commune", "lat",
-                     "lon", "precision", "exact_location_shown", "schedule"],
+                     "lon", "precision", "exact_location_shown", "schedule", "address_kind"],
         "properties": {
             "label": _STR, "street": _STR, "postcode": _STR, "locality": _STR,
             "address": _STR, "commune": _ref("CommuneRef"),
@@ -74,6 +76,11 @@ SCHEMAS: dict = {
             "precision": {"type": "string", "enum": list(PRECISIONS)},
             "exact_location_shown": {"type": "boolean"},
             "schedule": {**_STR, "description": "Free text, French."},
+            "address_kind": {"type": "string", "enum": list(ADDRESS_KINDS),
+                             "description": "reunion: the group meets here; siege, courrier, "
+                                            "contact: a registered office, a postal address "
+                                            "or a contact person's address, not a meeting "
+                                            "place."},
         },
     },
     "GroupWithPlaces": {
