@@ -31,17 +31,19 @@ from finder.text import fold, slugify  # noqa: E402
 DEFAULT_SOURCE = PROJECT.parent / "shared" / "data"
 DEFAULT_OUTPUT = PROJECT / "data" / "demo-inventory.csv"
 
-# The date this inventory was written from the compiled sources (see data/README.md).
+# The dates the rows were written from the compiled sources (see data/README.md):
+# organisations.csv, then meetings.csv.
 CHECKED_ON = "2026-11-24"
+MEETINGS_CHECKED_ON = "2026-12-01"
 
 GROUP_COLUMNS = [
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
     "description", "phone", "email", "website", "source_url", "source_date",
-    "checked_on", "demo",
+    "checked_on", "demo", "notes",
 ]
 PLACE_COLUMNS = [
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon",
-    "show_exact", "schedule",
+    "show_exact", "schedule", "address_kind",
 ]
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
 
@@ -67,6 +69,20 @@ ADDRESS_NOTES = {
 }
 
 STREET_WORDS = r"(?:Rue|Avenue|Chaussée|Place|Boulevard|Chemin|Quai|Route|Square|Drève|Allée)"
+
+# What an address is, when the sources say it is not where the group meets (phrases
+# of the street bracket, the description or notes_fr; accents and case ignored).
+ADDRESS_KINDS = (
+    ("courrier", ("adresse courrier", "adresse de courrier", "indiqué pour le courrier")),
+    ("siege", ("adresse du siège", "siège social", "(siège à")),
+    ("contact", ("celle de la personne de contact",)),
+)
+
+# The first phone number of a published text ("0496/999 886 (Myriam Loridon) ; …").
+PHONE_NUMBER = re.compile(r"\+?\d[\d ./()\-]*\d")
+
+# venue_coordinates.csv: "hospital campus point of NAME, STREET, POSTCODE TOWN (dataset…"
+HOSPITAL = re.compile(r"hospital campus point of (.+?), ([^,]+), (\d{4}) ([^(]+?) \(dataset")
 
 # Services: literal phrases of the description (folded: no accents, no apostrophes).
 SERVICES = [
@@ -192,75 +208,232 @@ def find_schedule(description: str) -> str:
     return "; ".join(m.group(0) for m in SCHEDULE.finditer(description))
 
 
+def _clean(src: dict) -> dict[str, str]:
+    return {k: (v or "").strip() for k, v in src.items()}
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [_clean(r) for r in csv.DictReader(f)]
+
+
+def find_address_kind(*texts: str) -> str:
+    """What the sources call the address: a meeting place unless they say otherwise."""
+    folded = " ".join(fold(t) for t in texts)
+    for kind, phrases in ADDRESS_KINDS:
+        if any(fold(p) in folded for p in phrases):
+            return kind
+    return "reunion"
+
+
+def split_phone(text: str) -> tuple[str, str]:
+    """('0496/999 886', 'Téléphone tel que publié : …') from a published phone text: the
+    first number goes to `phone`, the whole text stays in the notes when it says more."""
+    m = PHONE_NUMBER.search(text)
+    if not m:
+        return "", (f"Téléphone tel que publié : {text}." if text else "")
+    number = m.group(0).strip()
+    return number, ("" if number == text else f"Téléphone tel que publié : {text}.")
+
+
+def hospital_point(row: dict[str, str]) -> tuple[str, str, str, str]:
+    """(hospital, street, postcode, note) from a venue_coordinates.csv row."""
+    m = HOSPITAL.match(row["what_the_coordinate_is"])
+    if not m:
+        raise SystemExit(f"build_demo.py: venue_coordinates.csv: cannot read "
+                         f"{row['what_the_coordinate_is']!r}")
+    hospital, street, postcode, town = (g.strip() for g in m.groups())
+    note = (f"Point sur la carte : le campus de l'hôpital {hospital} ({street}, {postcode} "
+            f"{town}), pas la salle de réunion elle-même ; coordonnées publiées par "
+            f"Eurostat (GISCO, services de santé, {row['source_date'].split(';')[0]}).")
+    return hospital, street, postcode, note
+
+
+def web_address(text: str) -> str:
+    """'www.al-anon.be' -> 'http://www.al-anon.be': a link needs its scheme (http, which
+    sites redirect to https when they have it)."""
+    return f"http://{text}" if text.startswith("www.") else text
+
+
+def join_notes(*notes: str) -> str:
+    out = []
+    for note in notes:
+        note = note.strip()
+        if note and note not in out:
+            out.append(note if note[-1] in ".!?)»" else note + ".")
+    return " ".join(out)
+
+
+def _group_columns(src: dict[str, str], *, name: str, description: str, checked_on: str,
+                   notes: str, phone: str, source_url: str) -> dict[str, str]:
+    return {
+        "group_id": "",
+        "name": name,
+        "chapter": CHAPTERS.get(src["chapter"], ""),
+        "kind": src["kind"],
+        "themes": split_list(src["theme"]),
+        "audience": split_list(src["audience"]),
+        "services": find_services(description),
+        "cost": find_cost(description),
+        "description": description,
+        "phone": phone,
+        "email": src["email"],
+        "website": web_address(src["website"]),
+        "source_url": source_url,
+        "source_date": src["source_date"],
+        "checked_on": checked_on,
+        "demo": "oui",
+        "notes": notes,
+    }
+
+
+def _organisation_row(src, where, ref, problems) -> dict[str, str]:
+    description = src["description_fr"]
+    row = _group_columns(src, name=src["name"], description=description,
+                         checked_on=CHECKED_ON, notes="", phone=src["phone"],
+                         source_url=src["source_url"])
+    row.update({col: "" for col in PLACE_COLUMNS})
+    if src["street"] or src["postcode"] or src["commune"]:
+        if not src["commune"]:
+            problems.append(f"{where}: a street or postcode without a commune")
+            return row
+        street, label = parse_street(src["street"])
+        locality, commune = parse_commune(src["commune"], ref)
+        problems += [f"{where}: {p}" for p in ref.check(src["postcode"], locality, commune)]
+        row.update({
+            "place_label": label,
+            "street": street,
+            "postcode": src["postcode"],
+            "locality": locality,
+            "commune": commune,
+            "show_exact": "non" if any(s in fold(description) for s in SENSITIVE) else "oui",
+            "schedule": find_schedule(description),
+            "address_kind": find_address_kind(src["street"], description),
+        })
+    elif find_schedule(description):
+        problems.append(f"{where}: a schedule but no place to attach it to")
+    return row
+
+
+def _meeting_place(src, where, ref, problems) -> tuple[dict[str, str], str]:
+    """The place columns of a meetings.csv row, and a note when it has no usable place."""
+    place = {col: "" for col in PLACE_COLUMNS}
+    locality, commune = src["locality"], src["commune"]
+    street, note = src["street"], ""
+    m = re.fullmatch(r"(.+?)\s*\((.+)\)", street)
+    if m:  # "Chaussée de Wavre 1085 (puis … 1688 à partir de février 2022)": a note
+        street, note = m.group(1).strip(), f"Adresse telle que publiée : {src['street']}."
+    if not commune and not src["postcode"]:
+        where_text = ", ".join(p for p in (src["venue"], street, locality) if p)
+        if where_text:
+            note = join_notes(note, f"Lieu selon la source : {where_text} (commune non "
+                                    "précisée : pas de place sur la carte)")
+        return place, note
+    if commune:
+        problems += [f"{where}: {p}" for p in ref.check(src["postcode"], locality, commune)]
+    elif fold(locality) == "bruxelles":  # "1030 Bruxelles": the postcode says which commune
+        locality = ""
+    place.update({
+        "place_label": capitalise(src["venue"]),
+        "street": capitalise(street),
+        "postcode": src["postcode"],
+        "locality": "" if locality == commune else locality,
+        "commune": commune,
+        "show_exact": "oui",
+        "schedule": src["schedule_fr"],
+        "address_kind": find_address_kind(src["notes_fr"]),
+    })
+    return place, note
+
+
+def _meeting_row(src, where, ref, problems, organisation=None) -> dict[str, str]:
+    urls = [u.strip() for u in src["source_url"].split(" | ") if u.strip()]
+    phone, phone_note = split_phone(src["phone"])
+    place, place_note = _meeting_place(src, where, ref, problems)
+    if organisation is None:
+        description = f"Organisé par {src['organisation']}." if src["organisation"] else ""
+        row = _group_columns(src, name=src["group_name"], description=description,
+                             checked_on=MEETINGS_CHECKED_ON, notes="", phone=phone,
+                             source_url=urls[0] if urls else "")
+        others = urls[1:]
+    else:  # the same group in both files: organisations.csv for the group, meetings for the rest
+        row = dict(organisation, checked_on=MEETINGS_CHECKED_ON)
+        row["phone"] = row["phone"] or phone
+        others = [u for u in urls if u != row["source_url"]]
+        place = {c: place[c] or organisation[c] for c in PLACE_COLUMNS}
+        if not src["venue"] and organisation["place_label"]:
+            place["place_label"] = organisation["place_label"]
+    row["notes"] = join_notes(
+        row["notes"], src["notes_fr"], place_note, phone_note if phone == row["phone"] else "",
+        ("Autres sources : " + " ; ".join(others)) if others else "")
+    row.update(place)
+    return row
+
+
+def _place_hospitals(rows: dict[tuple[str, str], dict[str, str]], points, problems) -> None:
+    for point in points:
+        key = (point["file"], point["row_name"])
+        row = rows.get(key)
+        if row is None or not row["commune"]:
+            problems.append(f"venue_coordinates.csv: no place for {key}")
+            continue
+        hospital, street, postcode, note = hospital_point(point)
+        row["lat"], row["lon"] = point["lat"], point["lon"]
+        if not row["street"]:
+            row["street"], row["postcode"] = street, row["postcode"] or postcode
+        row["place_label"] = row["place_label"] or hospital
+        row["notes"] = join_notes(row["notes"], note)
+
+
 def build_rows(source_dir: Path, geo_dir: Path) -> list[dict[str, str]]:
     ref = Reference(geo_dir)
-    with open(source_dir / "organisations.csv", encoding="utf-8", newline="") as f:
-        sources = list(csv.DictReader(f))
+    organisations = _read(source_dir / "organisations.csv")
+    meetings = _read(source_dir / "meetings.csv")
+    points = _read(source_dir / "venue_coordinates.csv")
 
-    rows, problems, seen_ids = [], [], set()
-    for line, src in enumerate(sources, start=2):
-        src = {k: (v or "").strip() for k, v in src.items()}
+    problems: list[str] = []
+    by_source: dict[tuple[str, str], dict[str, str]] = {}
+    rows: list[dict[str, str]] = []
+    for line, src in enumerate(organisations, start=2):
         where = f"organisations.csv line {line} ({src['name']})"
+        row = _organisation_row(src, where, ref, problems)
+        by_source[("organisations", src["name"])] = row
+        rows.append(row)
+    names = {r["name"]: r for r in rows}
+    for line, src in enumerate(meetings, start=2):
+        where = f"meetings.csv line {line} ({src['group_name']})"
+        same = names.get(src["group_name"])
+        row = _meeting_row(src, where, ref, problems, same)
+        if same is not None:
+            same.clear()
+            same.update(row)
+            row = same
+        else:
+            rows.append(row)
+        by_source[("meetings", src["group_name"])] = row
+    _place_hospitals(by_source, points, problems)
 
-        group_id = base = slugify(src["name"])
+    seen_ids: set[str] = set()
+    for row in rows:
+        group_id = base = slugify(row["name"])
         n = 2
         while group_id in seen_ids:
             group_id, n = f"{base}-{n}", n + 1
         seen_ids.add(group_id)
+        row["group_id"] = group_id
+        if row["chapter"] not in CHAPTER_SLUGS:
+            problems.append(f"{row['name']}: unknown chapter")
+        if row["kind"] not in KINDS:
+            problems.append(f"{row['name']}: unknown kind {row['kind']!r}")
+        if row["phone"] and not 3 <= sum(c.isdigit() for c in row["phone"]) <= 15:
+            problems.append(f"{row['name']}: phone {row['phone']!r} is not one number")
 
-        chapter = CHAPTERS.get(src["chapter"], "")
-        if chapter not in CHAPTER_SLUGS:
-            problems.append(f"{where}: unknown chapter {src['chapter']!r}")
-        if src["kind"] not in KINDS:
-            problems.append(f"{where}: unknown kind {src['kind']!r}")
-
-        description = src["description_fr"]
-        row = {
-            "group_id": group_id,
-            "name": src["name"],
-            "chapter": chapter,
-            "kind": src["kind"],
-            "themes": split_list(src["theme"]),
-            "audience": split_list(src["audience"]),
-            "services": find_services(description),
-            "cost": find_cost(description),
-            "description": description,
-            "phone": src["phone"],
-            "email": src["email"],
-            "website": src["website"],
-            "source_url": src["source_url"],
-            "source_date": src["source_date"],
-            "checked_on": CHECKED_ON,
-            "demo": "oui",
-        }
-        row.update({col: "" for col in PLACE_COLUMNS})
-
-        if src["street"] or src["postcode"] or src["commune"]:
-            if not src["commune"]:
-                problems.append(f"{where}: a street or postcode without a commune")
-                continue
-            street, label = parse_street(src["street"])
-            locality, commune = parse_commune(src["commune"], ref)
-            problems += [f"{where}: {p}" for p in ref.check(src["postcode"], locality, commune)]
-            row.update({
-                "place_label": label,
-                "street": street,
-                "postcode": src["postcode"],
-                "locality": locality,
-                "commune": commune,
-                "show_exact": "non" if any(s in fold(description) for s in SENSITIVE) else "oui",
-                "schedule": find_schedule(description),
-            })
-        elif find_schedule(description):
-            problems.append(f"{where}: a schedule but no place to attach it to")
-        rows.append(row)
-
-    if not sources:
+    if not organisations:
         problems.append("organisations.csv has no rows")
     if problems:
         raise SystemExit("build_demo.py: the sources do not fit our format:\n  "
                          + "\n  ".join(problems))
-    return rows
+    return [{c: row[c] for c in COLUMNS} for row in rows]
 
 
 def write_csv(rows: list[dict[str, str]], path: Path) -> None:
@@ -285,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = build_rows(args.source, geo)
     write_csv(rows, args.output)
-    places = [r for r in rows if r["commune"]]
+    places = [r for r in rows if r["commune"] or r["postcode"]]
     print(f"{args.output}: {len(rows)} groups, {len(places)} with a place, "
           f"{len(rows) - len(places)} without")
     return 0

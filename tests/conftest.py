@@ -13,6 +13,23 @@ GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR") or PACKAGED_GEO_DIR)
 DEMO_INVENTORY = PROJECT_ROOT / "data" / "demo-inventory.csv"
 
 
+def _demo_counts() -> tuple[int, int, int]:
+    """(groups, meeting places, groups without a place) of the demonstration inventory,
+    read from the file itself, so that tests follow a rebuilt demo."""
+    import csv
+    from finder.inventory_file import PLACE_COLUMNS
+    with open(DEMO_INVENTORY, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    where = [c for c in PLACE_COLUMNS if c not in ("show_exact", "address_kind")]
+    places = sum(1 for r in rows if any(r[c] for c in where))
+    groups = {r["group_id"] for r in rows}
+    placed = {r["group_id"] for r in rows if any(r[c] for c in where)}
+    return len(groups), places, len(groups - placed)
+
+
+DEMO_GROUPS, DEMO_PLACES, DEMO_PLACELESS = _demo_counts()
+
+
 @pytest.fixture(scope="session")
 def geo_dir() -> Path:
     if not (GEO_DIR / "communes.geojson").is_file():

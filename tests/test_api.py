@@ -12,7 +12,7 @@ from finder.models import CHAPTER_SLUGS
 from finder.web.openapi import document
 from finder.web.params import RADIUS_CHOICES
 
-from .conftest import group_row, write_inventory
+from .conftest import DEMO_GROUPS, DEMO_PLACELESS, DEMO_PLACES, group_row, write_inventory
 
 
 def error_of(response, status: int, code: str) -> dict:
@@ -52,10 +52,10 @@ def test_distances_to_places_known_only_roughly_are_flagged_approximate(client):
 
 def test_limit_and_page_split_the_results(client):
     everything = client.get("/api/v1/search?limit=500").get_json()
-    assert everything["count"] == len(everything["results"]) == 52
+    assert everything["count"] == len(everything["results"]) == DEMO_PLACES
     first = client.get("/api/v1/search?limit=5").get_json()
     second = client.get("/api/v1/search?limit=5&page=2").get_json()
-    assert first["count"] == second["count"] == 52 and first["limit"] == 5
+    assert first["count"] == second["count"] == DEMO_PLACES and first["limit"] == 5
     assert len(first["results"]) == len(second["results"]) == 5
     slugs = lambda d: [(r["group"]["slug"], r["place"]["address"]) for r in d["results"]]  # noqa
     assert slugs(first) + slugs(second) == slugs(everything)[:10]
@@ -132,8 +132,8 @@ def test_search_geojson_has_one_feature_per_result(client):
 
 def test_groups_lists_every_group_with_its_places(client):
     data = client.get("/api/v1/groups").get_json()
-    assert data["count"] == len(data["groups"]) == 63
-    assert sum(len(g["places"]) for g in data["groups"]) == 52
+    assert data["count"] == len(data["groups"]) == DEMO_GROUPS
+    assert sum(len(g["places"]) for g in data["groups"]) == DEMO_PLACES
     only = client.get("/api/v1/groups?chapter=handicap").get_json()["groups"]
     assert only and {g["chapter"] for g in only} == {"handicap"}
 
@@ -148,7 +148,7 @@ def test_one_group_by_slug_or_a_json_404(client):
 def test_chapters_with_their_group_counts(client):
     data = client.get("/api/v1/chapters").get_json()
     assert [c["slug"] for c in data["chapters"]] == list(CHAPTER_SLUGS)
-    assert sum(c["groups"] for c in data["chapters"]) == 63
+    assert sum(c["groups"] for c in data["chapters"]) == DEMO_GROUPS
     assert all(c["colour"].startswith("#") and c["title"] for c in data["chapters"])
 
 
@@ -156,8 +156,8 @@ def test_groups_geojson_has_a_feature_per_place_and_per_service(client):
     response = client.get("/api/v1/groups.geojson")
     assert response.mimetype == "application/geo+json"
     features = response.get_json()["features"]
-    assert len(features) == 52 + 11
-    assert sum(f["geometry"] is None for f in features) == 11
+    assert len(features) == DEMO_PLACES + DEMO_PLACELESS
+    assert sum(f["geometry"] is None for f in features) == DEMO_PLACELESS
 
 
 def test_groups_csv_is_the_public_inventory_and_reimports(client, make_app, tmp_path):
@@ -167,19 +167,19 @@ def test_groups_csv_is_the_public_inventory_and_reimports(client, make_app, tmp_
     text = response.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert list(rows[0]) == list(COLUMNS)
-    assert len(rows) == 63 and len({r["group_id"] for r in rows}) == 63
+    assert len(rows) == DEMO_GROUPS and len({r["group_id"] for r in rows}) == DEMO_GROUPS
     # Someone can load the published file into their own copy of the finder.
     path = tmp_path / "public.csv"
     path.write_text(text, encoding="utf-8")
     other = make_app(DATABASE=str(tmp_path / "other.sqlite"))
     result = other.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "63 ajouté(s)" in result.output
+    assert f"{DEMO_GROUPS} ajouté(s)" in result.output
 
 
 def test_meeting_guide_feed(client):
     meetings = client.get("/api/v1/meeting-guide.json").get_json()
-    assert isinstance(meetings, list) and len(meetings) == 52     # one per place
+    assert isinstance(meetings, list) and len(meetings) == DEMO_PLACES     # one per place
     slugs = [m["slug"] for m in meetings]
     assert len(set(slugs)) == len(slugs)
     for m in meetings:

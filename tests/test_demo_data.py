@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from finder.models import CHAPTER_SLUGS, KINDS
+from finder.inventory_file import COLUMNS as FORMAT_COLUMNS
+from finder.models import ADDRESS_KINDS, CHAPTER_SLUGS, KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo-inventory.csv"
@@ -26,9 +27,9 @@ GEO_DIR = SHARED / "geo"
 COLUMNS = [
     "group_id", "name", "chapter", "kind", "themes", "audience", "services", "cost",
     "description", "phone", "email", "website", "source_url", "source_date",
-    "checked_on", "demo",
+    "checked_on", "demo", "notes",
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon",
-    "show_exact", "schedule",
+    "show_exact", "schedule", "address_kind",
 ]
 PLACE_COLUMNS = COLUMNS[COLUMNS.index("place_label"):]
 GROUP_COLUMNS = COLUMNS[:COLUMNS.index("place_label")]
@@ -66,6 +67,21 @@ def sources() -> dict[str, dict[str, str]]:
     return {r["name"]: r for r in read_csv(SOURCE_DIR / "organisations.csv")}
 
 
+@pytest.fixture(scope="module")
+def meetings() -> dict[str, dict[str, str]]:
+    return {r["group_name"]: r for r in read_csv(SOURCE_DIR / "meetings.csv")}
+
+
+@pytest.fixture(scope="module")
+def points() -> list[dict[str, str]]:
+    return read_csv(SOURCE_DIR / "venue_coordinates.csv")
+
+
+def by_name(rows, name):
+    (row,) = [r for r in rows if r["name"] == name]
+    return row
+
+
 def by_id(rows, group_id):
     found = [r for r in rows if r["group_id"] == group_id]
     assert found, f"{group_id} missing from the demo inventory"
@@ -77,12 +93,12 @@ def by_id(rows, group_id):
 def test_header_is_the_documented_format():
     with open(DEMO, encoding="utf-8", newline="") as f:
         assert next(csv.reader(f)) == COLUMNS
-    assert build_demo.COLUMNS == COLUMNS
+    assert build_demo.COLUMNS == COLUMNS == list(FORMAT_COLUMNS)
 
 
-def test_63_groups_one_row_per_place(rows):
+def test_150_groups_one_row_per_place(rows):
     ids = {r["group_id"] for r in rows}
-    assert len(ids) == 63
+    assert len(ids) == 150     # 63 organisations + 91 meetings, 4 of them the same group
     for group_id in ids:
         group_rows = by_id(rows, group_id)
         first = {c: group_rows[0][c] for c in GROUP_COLUMNS}
@@ -94,7 +110,9 @@ def test_every_row_is_demo_sourced_and_dated(rows):
     for r in rows:
         assert r["demo"] == "oui", r["group_id"]
         assert r["source_url"].startswith(("http://", "https://")), r["group_id"]
-        assert dt.date.fromisoformat(r["checked_on"]) == dt.date(2026, 11, 24)
+        assert " | " not in r["source_url"], r["group_id"]
+        assert dt.date.fromisoformat(r["checked_on"]) in (dt.date(2026, 11, 24),
+                                                          dt.date(2026, 12, 1))
 
 
 def test_values_come_from_the_allowed_lists(rows):
@@ -102,16 +120,27 @@ def test_values_come_from_the_allowed_lists(rows):
         assert r["chapter"] in CHAPTER_SLUGS, r["group_id"]
         assert r["kind"] in KINDS, r["group_id"]
         assert set(filter(None, r["services"].split(";"))) <= SERVICES, r["group_id"]
-        assert r["name"] and r["description"] and r["themes"] and r["audience"]
+        assert r["name"] and r["themes"] and r["audience"]
+        if r["commune"] or r["postcode"]:
+            assert r["address_kind"] in ADDRESS_KINDS, r["group_id"]
 
 
-def test_no_coordinates_were_invented(rows):
-    assert all(r["lat"] == "" and r["lon"] == "" for r in rows)
+def test_only_the_published_hospital_points_have_coordinates(rows):
+    located = [r for r in rows if r["lat"] or r["lon"]]
+    assert len(located) == 7
+    for r in located:
+        assert r["lat"] and r["lon"] and r["street"] and r["place_label"], r["group_id"]
+        # Labelled as the hospital campus, with the source of the point.
+        assert "campus de l'hôpital" in r["notes"] and "Eurostat" in r["notes"], r["group_id"]
+    (mons,) = by_id(rows, "alzheimer-cafe-de-mons-chu-ambroise-pare")
+    assert (mons["lat"], mons["lon"]) == ("50.460203", "3.956782")
+    assert (mons["place_label"], mons["street"], mons["postcode"]) == \
+        ("C.H.U. Ambroise Paré", "Boulevard Kennedy 2", "7000")
 
 
 def test_groups_without_place_have_all_place_columns_empty(rows):
-    placeless = [r for r in rows if not r["commune"]]
-    assert len(placeless) == 11
+    placeless = [r for r in rows if not r["commune"] and not r["postcode"]]
+    assert len(placeless) == 15
     for r in placeless:
         assert all(r[c] == "" for c in PLACE_COLUMNS), r["group_id"]
     for r in rows:
@@ -119,11 +148,37 @@ def test_groups_without_place_have_all_place_columns_empty(rows):
             assert r["show_exact"] in ("oui", "non"), r["group_id"]
 
 
+def test_a_place_the_source_names_without_a_commune_is_said_in_the_notes(rows):
+    r = by_name(rows, "Mizuko – groupes de parole deuil périnatal")
+    assert r["commune"] == "" and "Lieu selon la source : Service de santé mentale " \
+        "Le Chien Vert, Bruxelles (commune non précisée" in r["notes"]
+    braille = by_name(rows, "Clubs Braille (loisirs et rencontre de personnes aveugles et "
+                            "malvoyantes)")
+    assert "Wallonie et Bruxelles (antenne régionale la plus proche)" in braille["notes"]
+
+
+def test_offices_are_marked_as_such(rows):
+    kinds = {r["name"]: r["address_kind"] for r in rows if r["address_kind"] != "reunion"}
+    assert kinds["Al-Anon / Alateen – groupes familiaux"] == "courrier"
+    assert kinds["Al-Anon / Alateen – permanence téléphonique du secrétariat"] == "courrier"
+    assert kinds["Focus Fibromyalgie Belgique"] == "courrier"
+    assert kinds["Similes Wallonie – soutien et information aux familles"] == "siege"
+    assert kinds["Apha-force (groupe de personnes aphasiques de Tournai)"] == "contact"
+    # "Siège des activités" is where Genres Pluriels' activities take place.
+    genres = by_name(rows, "Genres Pluriels – permanences et groupes de parole")
+    assert genres["address_kind"] == "reunion"
+    assert build_demo.find_address_kind("Siège social indiqué pour le courrier.") == "courrier"
+    assert build_demo.find_address_kind("Un lieu de rencontre.") == "reunion"
+
+
 def test_venue_names_are_kept_apart_from_the_street(rows):
     (pepinster,) = by_id(rows, "alzheimer-cafe-de-pepinster-ligue-alzheimer")
     assert pepinster["place_label"] == "Résidence Au fil de Hoëgne"
     assert pepinster["street"] == "Rue Neuve 35D"
     assert pepinster["schedule"] == "2e lundi du mois, 14h-16h"
+    babel = by_name(rows, "Babel'zin – lieu de liens à bas seuil")
+    assert babel["street"] == "Chaussée de Wavre 1085"
+    assert "puis chaussée de Wavre 1688 à partir de février 2022" in babel["notes"]
     (sep,) = by_id(rows, "ligue-belge-de-la-sclerose-en-plaques-communaute-francaise")
     assert (sep["place_label"], sep["street"]) == ("Parc industriel Sud", "Rue des Linottes 6")
     assert not any("(" in r["street"] for r in rows)
@@ -133,6 +188,7 @@ def test_a_postal_address_is_not_shown_as_a_meeting_place(rows):
     (al_anon,) = by_id(rows, "al-anon-alateen-groupes-familiaux")
     assert al_anon["street"] == "Rue de la Poste 111"
     assert al_anon["place_label"] == "Adresse courrier (pas un lieu de réunion)"
+    assert al_anon["address_kind"] == "courrier"
 
 
 def test_brussels_sections_and_sections_of_communes(rows):
@@ -144,8 +200,8 @@ def test_brussels_sections_and_sections_of_communes(rows):
         "luss-antenne-de-liege": ("Chênée", "Liège", ""),
         "vivre-son-deuil-belgique": ("Mousty", "Ottignies-Louvain-la-Neuve", ""),
         "sleevez-moi-groupe-de-parole-chirurgie-de-l-obesite-epicura-hornu":
-            ("Hornu", "Boussu", ""),
-        "alzheimer-cafe-de-mons-chu-ambroise-pare": ("", "Mons", ""),
+            ("Hornu", "Boussu", "7301"),    # the postcode of the hospital's published point
+        "alzheimer-cafe-de-mons-chu-ambroise-pare": ("", "Mons", "7000"),  # the hospital's point
     }
     for group_id, (locality, commune, postcode) in expected.items():
         (r,) = by_id(rows, group_id)
@@ -154,6 +210,8 @@ def test_brussels_sections_and_sections_of_communes(rows):
 
 def test_cost_and_schedule_are_quoted_from_the_description(rows):
     for r in rows:
+        if r["checked_on"] != build_demo.CHECKED_ON:
+            continue    # rows of meetings.csv copy schedule_fr (test_meetings_…)
         for field in ("cost", "schedule"):
             for part in filter(None, r[field].split("; ")):
                 assert part.casefold() in r["description"].casefold(), (r["group_id"], part)
@@ -180,23 +238,82 @@ def test_committed_file_is_what_the_script_builds(tmp_path):
         "data/demo-inventory.csv is stale: run `python data/build_demo.py` and commit it")
 
 
+def test_a_published_phone_text_keeps_every_number():
+    assert build_demo.split_phone("0496/999 886 (Myriam Loridon) ; 0473/381 740 (Aglaé)") == (
+        "0496/999 886", "Téléphone tel que publié : 0496/999 886 (Myriam Loridon) ; "
+                        "0473/381 740 (Aglaé).")
+    assert build_demo.split_phone("02 736 99 99") == ("02 736 99 99", "")
+
+
 @needs_sources
-def test_nothing_is_invented(rows, sources):
-    assert {r["name"] for r in rows} == set(sources)
+def test_meetings_keep_their_schedule_and_every_doubt(rows, meetings):
+    for name, src in meetings.items():
+        r = by_name(rows, name)
+        assert src["notes_fr"] in r["notes"], name
+        for url in src["source_url"].split(" | "):
+            assert url == r["source_url"] or url in r["notes"], (name, url)
+        if r["commune"] or r["postcode"]:
+            assert r["schedule"] == src["schedule_fr"], name
+        elif src["schedule_fr"]:
+            assert src["schedule_fr"] not in r["description"], name
+        if src["phone"]:
+            assert r["phone"] in src["phone"], name
+            assert r["phone"] == src["phone"] or src["phone"] in r["notes"], name
+        assert r["email"] == src["email"], name
+        for field in ("street", "postcode"):
+            assert fold_words(r[field]) <= fold_words(src[field]) or r["lat"], (name, field)
+
+
+def fold_words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+@needs_sources
+def test_a_group_in_both_files_is_one_group(rows, sources, meetings):
+    namur = by_name(rows, "Le Funambule – groupe de parole de Namur")
+    src, meet = sources[namur["name"]], meetings[namur["name"]]
+    assert namur["description"] == src["description_fr"]
+    assert namur["schedule"] == meet["schedule_fr"] == "tous les premiers lundis du mois, de 15h à 17h"
+    assert namur["place_label"] == meet["venue"]
+    assert "https://hainaut.sudradio.net/?p=24049" in namur["notes"]
+
+
+@needs_sources
+def test_the_hospital_points_are_the_published_ones(rows, points):
+    for point in points:
+        r = by_name(rows, point["row_name"])
+        assert (r["lat"], r["lon"]) == (point["lat"], point["lon"]), point["row_name"]
+
+
+@needs_sources
+def test_nothing_is_invented(rows, sources, meetings):
+    assert {r["name"] for r in rows} == set(sources) | set(meetings)
     for r in rows:
+        if r["name"] not in sources:
+            continue
         src = sources[r["name"]]
         assert r["description"] == src["description_fr"]
-        for field in ("phone", "email", "website", "source_url", "source_date", "postcode"):
+        for field in ("email", "source_url", "source_date"):
             assert r[field] == src[field], (r["group_id"], field)
+        assert r["website"] in (src["website"], "http://" + src["website"]), r["group_id"]
+        assert r["phone"] == src["phone"] or not src["phone"], r["group_id"]
+        if r["name"] in meetings or r["lat"]:
+            continue    # the place comes from meetings.csv or the hospital's published point
+        assert r["postcode"] == src["postcode"], r["group_id"]
         assert r["street"] in src["street"], r["group_id"]
         assert (r["place_label"].casefold() in src["street"].casefold()
                 or r["place_label"] in build_demo.ADDRESS_NOTES.values()), r["group_id"]
 
 
 @needs_sources
-def test_every_venue_in_the_sources_is_kept(rows, sources):
+def test_every_venue_in_the_sources_is_kept(rows, sources, meetings):
     labels = {r["name"]: r["place_label"] for r in rows}
+    for name, src in meetings.items():
+        if src["venue"] and (src["commune"] or src["postcode"]):
+            assert labels[name].casefold() == src["venue"].casefold(), name
     for name, src in sources.items():
+        if name in meetings:
+            continue
         m = re.search(r"\((.+)\)", src["street"])
         if m and m.group(1).lower() not in build_demo.ADDRESS_NOTES:
             assert labels[name].casefold() == m.group(1).casefold(), name
@@ -220,5 +337,8 @@ def test_script_refuses_a_commune_outside_the_reference(tmp_path):
              "audience,description_fr,source_url,source_date\n"
     row = "Groupe test,maladie,test,entraide,,,Atlantis,,,,proches,Un groupe.,https://x.be,\n"
     (tmp_path / "organisations.csv").write_text(header + row, encoding="utf-8")
+    for name in ("meetings.csv", "venue_coordinates.csv"):
+        with open(SOURCE_DIR / name, encoding="utf-8") as f:
+            (tmp_path / name).write_text(f.readline(), encoding="utf-8")
     with pytest.raises(SystemExit, match="Atlantis"):
         build_demo.build_rows(tmp_path, GEO_DIR)

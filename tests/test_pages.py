@@ -11,7 +11,7 @@ import pytest
 from finder import mapview
 from finder.web.render import (format_km, french_date, mailto_href, published_phrase,
                                safe_url, tel_href)
-from tests.conftest import group_row, write_inventory
+from tests.conftest import DEMO_PLACES, group_row, write_inventory
 
 CRISIS_HREFS = ("tel:080032123", "tel:107", "tel:078152556")
 
@@ -115,15 +115,17 @@ def import_rows(app, tmp_path, rows, name="inventory.csv"):
 # ----- the search page -----------------------------------------------------------------
 
 def test_no_input_lists_whole_inventory_with_honest_counts(client):
+    pages = -(-DEMO_PLACES // 50)
+    assert pages >= 2
     html = get(client, "/")
-    assert "52 lieux de réunion, page 1 sur 2" in text_of(html)
+    assert f"{DEMO_PLACES} lieux de réunion, page 1 sur {pages}" in text_of(html)
     assert len(Page(html).with_class("result", "li")) == 50
     page2 = get(client, "/?page=2")
-    assert "52 lieux de réunion, page 2 sur 2" in text_of(page2)
-    assert len(Page(page2).with_class("result", "li")) == 2
+    assert f"{DEMO_PLACES} lieux de réunion, page 2 sur {pages}" in text_of(page2)
+    assert len(Page(page2).with_class("result", "li")) == min(50, DEMO_PLACES - 50)
     # The numbering of the second page goes on from the first.
     assert Page(page2).find("ol")[0]["start"] == "51"
-    assert "Cette page de résultats n'existe pas" in text_of(get(client, "/?page=3", 400))
+    assert "Cette page de résultats n'existe pas" in text_of(get(client, f"/?page={pages + 1}", 400))
 
 
 def test_postcode_search_is_nearest_first_with_approximate_french_distances(client):
@@ -368,6 +370,26 @@ def test_group_page_shows_everything_about_a_group(client):
     assert "Ligue Alzheimer asbl" in unquote(subject)
     assert page.with_class("map-region"), "a small map of its places"
     assert all(href in html for href in CRISIS_HREFS)
+
+
+def test_the_doubts_of_the_sources_are_shown_on_the_group_page_and_in_the_list(client):
+    text = text_of(get(client, "/groupes/cafe-deuil-de-tournai"))
+    assert "À savoir sur ces informations" in text
+    assert "DOUTE: un billet de blog de 2019 parle d'un café deuil à Tournai" in text
+    listed = text_of(get(client, "/?postcode=7500&radius_km=5"))
+    assert "Café deuil de Tournai" in listed
+    assert "À savoir Lieu de parole existant depuis 2007" in listed
+    assert "ce qui contredit « chaque premier lundi du mois »" in listed
+
+
+def test_an_office_address_says_it_is_not_where_the_group_meets(client):
+    text = text_of(get(client, "/groupes/similes-wallonie-soutien-et-information-aux-familles"))
+    assert "Siège de l'association (pas un lieu de réunion)." in text
+    listed = text_of(get(client, "/?postcode=1030&radius_km=5"))
+    assert "Al-Anon / Alateen – groupes familiaux" in listed
+    assert "Adresse postale (pas un lieu de réunion)" in listed
+    meeting = text_of(get(client, "/groupes/cafe-deuil-de-tournai"))
+    assert "pas un lieu de réunion" not in meeting
 
 
 def test_group_without_place_says_it_is_reachable_from_everywhere(client):
