@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from finder.geography import load_geography
-from tests.conftest import DEMO_INVENTORY
+from tests.conftest import DEMO_GROUPS, DEMO_INVENTORY, DEMO_PLACELESS, DEMO_PLACES
 
 
 def test_healthy_with_the_demo_inventory(client):
@@ -14,8 +14,8 @@ def test_healthy_with_the_demo_inventory(client):
     assert body["geography"]["communes"] == 281
     assert body["geography"]["postcodes"] > 500
     database = body["database"]
-    assert (database["groups"], database["places"]) == (63, 52)
-    assert database["services_without_place"] == 11
+    assert (database["groups"], database["places"]) == (DEMO_GROUPS, DEMO_PLACES)
+    assert database["services_without_place"] == DEMO_PLACELESS
     assert database["demo"] is True
     assert database["inventory_version"] >= 1 and database["imported_at"]
     assert response.headers["Cache-Control"] == "no-store"
@@ -43,7 +43,7 @@ def test_unavailable_when_the_geography_is_gone(demo_app, tmp_path):
     assert response.status_code == 503
     body = response.get_json()
     assert "FINDER_GEO_DIR" in body["problem"]
-    assert body["database"]["groups"] == 63
+    assert body["database"]["groups"] == DEMO_GROUPS
 
 
 def test_says_nothing_about_visitors_and_is_never_limited(make_app):

@@ -11,7 +11,7 @@ from finder.importer import import_file
 from finder.inventory_file import COLUMNS
 from finder.store import Store
 
-from .conftest import group_row, write_inventory
+from .conftest import DEMO_GROUPS, group_row, write_inventory
 
 RAW = ("\x00", "\x07", "\x1b", "\u202e", "\u2066")
 
@@ -41,18 +41,18 @@ def test_a_file_with_only_its_header_is_refused_unless_forced(demo_app, tmp_path
     assert result.exit_code == 1
     assert "aucune ligne de données" in result.output and "--force" in result.output
     assert "Rien n'a été modifié" in result.output
-    assert len(slugs(demo_app)) == 63
+    assert len(slugs(demo_app)) == DEMO_GROUPS
     forced = run_import(demo_app, empty, "--force")
     assert forced.exit_code == 0, forced.output
-    assert "63 retiré(s)" in forced.output and slugs(demo_app) == set()
+    assert f"{DEMO_GROUPS} retiré(s)" in forced.output and slugs(demo_app) == set()
 
 
 def test_a_file_that_would_remove_most_groups_is_refused_unless_forced(demo_app, tmp_path):
     small = write_inventory(tmp_path / "tronque.csv", groups("reste", 3))
     result = run_import(demo_app, small)
     assert result.exit_code == 1
-    assert "retirerait 63 des 63 groupes" in result.output and "--force" in result.output
-    assert len(slugs(demo_app)) == 63, "nothing changed"
+    assert f"retirerait {DEMO_GROUPS} des {DEMO_GROUPS} groupes" in result.output and "--force" in result.output
+    assert len(slugs(demo_app)) == DEMO_GROUPS, "nothing changed"
     forced = run_import(demo_app, small, "--force")
     assert forced.exit_code == 0, forced.output
     assert slugs(demo_app) == {"reste-0", "reste-1", "reste-2"}
