@@ -84,6 +84,35 @@ PHONE_NUMBER = re.compile(r"\+?\d[\d ./()\-]*\d")
 # venue_coordinates.csv: "hospital campus point of NAME, STREET, POSTCODE TOWN (dataset…"
 HOSPITAL = re.compile(r"hospital campus point of (.+?), ([^,]+), (\d{4}) ([^(]+?) \(dataset")
 
+# Rows of meetings.csv that are a group of organisations.csv under another name (same
+# group, same town: read on both rows). They become one group, named as in
+# organisations.csv so that its group_id stays what it was.
+SAME_GROUP = {
+    "Alzheimer Café de Neupré": "Alzheimer Café de Neupré (Ligue Alzheimer)",
+    "Alzheimer Café de Pepinster": "Alzheimer Café de Pepinster (Ligue Alzheimer)",
+    "Alzheimer Café de Laeken": "Alzheimer Café de Laeken (Ligue Alzheimer)",
+    "Alzheimer Café d'Ans": "Alzheimer Café d'Ans (Ligue Alzheimer)",
+    "Alzheimer Café de Bassenge": "Alzheimer Café de Bassenge (Ligue Alzheimer)",
+    "Alzheimer Café de Leuze": "Alzheimer Café de Leuze-en-Hainaut (Ligue Alzheimer)",
+    "Alzheimer Café de Waterloo": "Alzheimer Café de Waterloo (Ligue Alzheimer & CPAS)",
+    "Café cancer de Mons": "Cancer7000 – café cancer de Mons",
+    "Similes Wallonie – soutien et information aux familles": "Similes Wallonie",
+    "« Un espace pour leur vie » – groupe de parole pour proches de victimes de la route":
+        "« Un espace pour leur vie » – proches de victimes de la route",
+    "Groupe de parole pour parents en deuil de bébé – Cercle Parenthèse":
+        "Cercle Parenthèse – groupe de parole deuil périnatal",
+    "Maison des parents solos – permanences": "Maison des parents solos (Ligue des familles)",
+    "Alcooliques Anonymes – réunion de Saint-Josse (Maison de la Famille)":
+        "Alcooliques Anonymes – réunion à la Maison de la Famille (Saint-Josse)",
+    "ApSoDe – antenne de Jodoigne (groupes de parole)":
+        "ApSoDe (Apprivoiser son deuil) – antenne de Jodoigne",
+    "Vivre son deuil Belgique – groupes d'entraide et groupes Tournesol":
+        "Vivre son Deuil Belgique",
+    "Club 55 – lieu de liens": "Club 55 (L'Équipe) – lieu de liens",
+    "Ligue belge de la sclérose en plaques – antenne de Bertrix":
+        "Ligue belge de la sclérose en plaques – antenne de Bertrix (province de Luxembourg)",
+}
+
 # Services: literal phrases of the description (folded: no accents, no apostrophes).
 SERVICES = [
     ("ecoute", r"(?<!\ba l )\becoute\b"),  # "formés à l'écoute" is not a service
@@ -185,6 +214,19 @@ def parse_street(text: str) -> tuple[str, str]:
     if m and not label:
         label, street = m.group(1).strip(), m.group(2).strip()
     return street, label
+
+
+def street_number_last(street: str) -> str:
+    """'189 rue Belvaux' / 'rue Lairesse, 15' -> 'Rue Belvaux 189' / 'Rue Lairesse 15': the
+    order of the rest of the file (and of the geocoder's queries); the words are kept."""
+    m = re.fullmatch(r"(\d+\w*),?\s+(\D.*)", street) or None
+    if m:
+        street = f"{m.group(2)} {m.group(1)}"
+    else:
+        m = re.fullmatch(r"(\D+?),\s*(\d+\w*)", street)
+        if m:
+            street = f"{m.group(1)} {m.group(2)}"
+    return capitalise(street)
 
 
 def find_services(description: str) -> str:
@@ -335,7 +377,7 @@ def _meeting_place(src, where, ref, problems) -> tuple[dict[str, str], str]:
         locality = ""
     place.update({
         "place_label": capitalise(src["venue"]),
-        "street": capitalise(street),
+        "street": street_number_last(street),
         "postcode": src["postcode"],
         "locality": "" if locality == commune else locality,
         "commune": commune,
@@ -359,8 +401,14 @@ def _meeting_row(src, where, ref, problems, organisation=None) -> dict[str, str]
     else:  # the same group in both files: organisations.csv for the group, meetings for the rest
         row = dict(organisation, checked_on=MEETINGS_CHECKED_ON)
         row["phone"] = row["phone"] or phone
+        row["email"] = row["email"] or src["email"]
+        row["website"] = row["website"] or web_address(src["website"])
         others = [u for u in urls if u != row["source_url"]]
+        if others and src["source_date"]:
+            others[0] += f" ({src['source_date']})"
         place = {c: place[c] or organisation[c] for c in PLACE_COLUMNS}
+        if organisation["street"]:  # already "Street number"; meetings.csv may quote a typo
+            place["street"] = organisation["street"]
         if not src["venue"] and organisation["place_label"]:
             place["place_label"] = organisation["place_label"]
     row["notes"] = join_notes(
@@ -402,7 +450,7 @@ def build_rows(source_dir: Path, geo_dir: Path) -> list[dict[str, str]]:
     names = {r["name"]: r for r in rows}
     for line, src in enumerate(meetings, start=2):
         where = f"meetings.csv line {line} ({src['group_name']})"
-        same = names.get(src["group_name"])
+        same = names.get(SAME_GROUP.get(src["group_name"], src["group_name"]))
         row = _meeting_row(src, where, ref, problems, same)
         if same is not None:
             same.clear()

@@ -383,7 +383,7 @@ def test_the_doubts_of_the_sources_are_shown_on_the_group_page_and_in_the_list(c
 
 
 def test_an_office_address_says_it_is_not_where_the_group_meets(client):
-    text = text_of(get(client, "/groupes/similes-wallonie-soutien-et-information-aux-familles"))
+    text = text_of(get(client, "/groupes/similes-wallonie"))
     assert "Siège de l'association (pas un lieu de réunion)." in text
     listed = text_of(get(client, "/?postcode=1030&radius_km=5"))
     assert "Al-Anon / Alateen – groupes familiaux" in listed
