@@ -43,7 +43,7 @@ GROUP_COLUMNS = [
 ]
 PLACE_COLUMNS = [
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon",
-    "show_exact", "schedule", "address_kind",
+    "show_exact", "schedule", "schedule_rule", "schedule_except", "address_kind",
 ]
 COLUMNS = GROUP_COLUMNS + PLACE_COLUMNS
 

@@ -29,7 +29,7 @@ COLUMNS = [
     "description", "phone", "email", "website", "source_url", "source_date",
     "checked_on", "demo", "notes",
     "place_label", "street", "postcode", "locality", "commune", "lat", "lon",
-    "show_exact", "schedule", "address_kind",
+    "show_exact", "schedule", "schedule_rule", "schedule_except", "address_kind",
 ]
 PLACE_COLUMNS = COLUMNS[COLUMNS.index("place_label"):]
 GROUP_COLUMNS = COLUMNS[:COLUMNS.index("place_label")]
