@@ -18,7 +18,7 @@ import pytest
 
 from finder.config import PROJECT_ROOT
 from finder.db import StartupError
-from tests.conftest import group_row, write_inventory
+from tests.conftest import DEMO_GROUPS, group_row, write_inventory
 
 SEARCH_API = "/api/v1/search?postcode=5000&radius_km=20"
 SEARCH_PAGE = "/?postcode=5000&radius_km=20"
@@ -125,7 +125,7 @@ def assert_degraded(client, mentioning: str) -> dict:
     database = client.application.config["DATABASE"]
     assert database not in response.get_data(as_text=True)
     assert os.path.dirname(database) not in response.get_data(as_text=True)
-    assert body["database"]["groups"] == 63          # what visitors are still shown
+    assert body["database"]["groups"] == DEMO_GROUPS          # what visitors are still shown
     return body
 
 
