@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from ... import editing
 from ...db import geocoder_chain, get_geography, get_writer
-from ...models import CHAPTERS, KINDS, PRECISION_LABELS, content_hash
+from ...models import ADDRESS_KINDS, CHAPTERS, KINDS, PRECISION_LABELS, content_hash
 from ...store_history import ACTIONS
 from ...validation import SERVICES
 from ..pages import tiles_config
@@ -22,6 +22,7 @@ GROUP_LABELS = {
     "website": "Site web", "source_url": "Source (adresse web)",
     "source_date": "Date de la source (AAAA-MM-JJ, AAAA-MM ou AAAA)",
     "checked_on": "Vérifié le (AAAA-MM-JJ)", "demo": "Donnée de démonstration",
+    "notes": "À savoir (ce que les sources laissent dans le doute ; montré au public)",
 }
 PLACE_LABELS = {
     "place_label": "Nom du lieu", "street": "Rue et numéro", "postcode": "Code postal",
@@ -29,6 +30,7 @@ PLACE_LABELS = {
     "show_exact": "Publier l'adresse exacte", "schedule": "Quand (horaire, en toutes lettres)",
     "schedule_rule": "Règle exacte (facultatif, RFC 5545 : FREQ=MONTHLY;BYDAY=1TU 14:00-16:00)",
     "schedule_except": "Sauf (facultatif, avec la règle : congés scolaires; juillet; août)",
+    "address_kind": "Cette adresse est",
 }
 
 
@@ -50,6 +52,7 @@ def render_group(slug: str, *, group_values=None, group_errors=None, place_index
         values=group_values or editing.group_form(group), errors=group_errors or {},
         place_forms=forms, place_index=place_index, place_errors=place_errors or {},
         labels=GROUP_LABELS, place_labels=PLACE_LABELS, kinds=KINDS,
+        address_kinds=ADDRESS_KINDS,
         chapter_options=[(s, t) for s, t, _ in CHAPTERS],
         precision_labels=PRECISION_LABELS, stale=editing.is_stale(group),
         history=get_writer().changes(slug, limit=5), actions=ACTIONS,
