@@ -32,12 +32,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import BuildError
 
 from ..db import get_geography, get_inventory, get_store
+from ..meeting_guide import meeting_guide
 from ..models import CHAPTER_SLUGS, Resolved
 from ..store import StoreError
 from ..text import fold
 from . import api_formats
-from .api_formats import (group_with_places, meeting_guide, public_csv, public_results,
-                          results_geojson)
+from .api_formats import group_with_places, public_csv, public_results, results_geojson
 from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search, run_search
 
 log = logging.getLogger(__name__)

@@ -1,18 +1,18 @@
 """Public representations of the inventory for the open data API.
 
 Every place goes through `serialize.public_place` before it is written, whatever the
-format (JSON, GeoJSON, CSV, Meeting Guide feed): a place whose exact location must not
-be shown leaves this module only at its commune's precision. Distances to such a place
+format (JSON, GeoJSON, CSV; the Meeting Guide feed in finder/meeting_guide.py): a place
+whose exact location must not be shown leaves this module only at its commune's precision. Distances to such a place
 are measured to that commune point, never to the hidden one.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import replace
-from typing import Callable, Iterable, Optional
+from typing import Iterable
 
 from ..inventory_file import write_csv
-from ..models import Group, Place, Result
+from ..models import Group, Result
 from ..exporter import geojson_inventory
 from ..serialize import group_dict, place_dict, public_place
 from ..validation import safe_email, safe_url
@@ -103,69 +103,3 @@ def public_csv(groups: Iterable[Group], geography) -> str:
     write_csv((public_group(group, geography) for group in groups), out,
               lineterminator="\r\n")
     return out.getvalue()
-
-
-# -- Meeting Guide feed ---------------------------------------------------------------------
-
-def _updated(checked_on: str) -> Optional[str]:
-    if len(checked_on) == 10 and checked_on[4] == "-" and checked_on[7] == "-":
-        return f"{checked_on} 00:00:00"
-    return None
-
-
-def meeting_guide(groups: Iterable[Group], geography,
-                  group_url: Callable[[Group], str]) -> list[dict]:
-    """The Meeting Guide JSON feed (https://github.com/code4recovery/spec): one entry per
-    meeting place. Schedules are free text in French, so they go to `notes`, never to
-    `day`/`time`. Approximate places (locality or commune precision, or not to be shown
-    exactly) carry approximate "yes", an address at that level and no coordinates, so no
-    app shows them as a precise pin. Services without a meeting place are not meetings
-    and are left out.
-    """
-    meetings = []
-    for group in groups:
-        many = len(group.places) > 1
-        for index, place in enumerate(group.places, start=1):
-            public = public_place(place, geography)
-            meetings.append(_meeting(group, public, index if many else None,
-                                     group_url(group)))
-    return meetings
-
-
-def _meeting(group: Group, place: Place, index: Optional[int], url: str) -> dict:
-    approximate = place.precision != "exact"
-    town = place.locality or place.commune_name
-    if approximate:
-        area = " ".join(p for p in (place.postcode, town) if p) if place.precision == "locality" \
-            else place.commune_name
-        formatted = f"{area}, Belgique"
-    else:
-        town_line = " ".join(p for p in (place.postcode, town) if p)
-        formatted = ", ".join(p for p in (place.street, town_line, "Belgique") if p)
-    notes = "\n\n".join(p for p in (place.schedule, group.description, group.cost) if p)
-    meeting = {
-        "name": group.name[:255],
-        "slug": f"{group.slug}-{index}" if index else group.slug,
-        "group": group.name,
-        "notes": notes,
-        "location": place.label,
-        "formatted_address": formatted,
-        "region": place.commune_name,
-        "approximate": "yes" if approximate else "no",
-        "url": url,
-        "timezone": "Europe/Brussels",
-    }
-    if not approximate:
-        meeting["latitude"] = round(place.lat, 5)
-        meeting["longitude"] = round(place.lon, 5)
-    if place.locality and place.locality != place.commune_name:
-        meeting["sub_region"] = place.locality
-    updated = _updated(group.checked_on)
-    if updated:
-        meeting["updated"] = updated
-    if group.phone:
-        meeting["contact_1_phone"] = group.phone
-    email = safe_email(group.email)
-    if email:
-        meeting["contact_1_email"] = email
-    return {k: v for k, v in meeting.items() if v != ""}

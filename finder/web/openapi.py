@@ -177,16 +177,29 @@ SCHEMAS: dict = {
     },
     "Meeting": {
         "type": "object", "required": ["name", "slug", "formatted_address", "approximate"],
-        "description": "Meeting Guide format (https://github.com/code4recovery/spec). No "
-                       "day/time: schedules are free text, in notes.",
+        "description": "Meeting Guide format (https://github.com/code4recovery/spec). "
+                       "day/time/end_time only for weekly meetings with an hour; monthly "
+                       "and other meetings have none (their schedule text is in notes; "
+                       "their dates in the calendar files and the API). approximate "
+                       "describes the address; latitude/longitude only for exact points. "
+                       "Only meeting places: offices and postal addresses are left out.",
         "properties": {
-            "name": {"type": "string", "maxLength": 255}, "slug": _STR, "group": _STR,
+            "name": {"type": "string", "maxLength": 255},
+            "slug": {"type": "string", "maxLength": 64, "pattern": "^[a-z0-9-]+$"},
+            "group": _STR,
+            "day": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 6},
+                              {"type": "array", "items": {"type": "integer", "minimum": 0,
+                                                          "maximum": 6}}],
+                    "description": "0 = Sunday … 6 = Saturday."},
+            "time": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+            "end_time": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
             "notes": _STR, "location": _STR, "formatted_address": _STR, "region": _STR,
             "sub_region": _STR, "approximate": {"type": "string", "enum": ["yes", "no"]},
             "latitude": {"type": "number"}, "longitude": {"type": "number"},
             "url": _STR, "updated": {"type": "string",
                                      "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"},
-            "timezone": _STR, "contact_1_phone": _STR, "contact_1_email": _STR,
+            "timezone": _STR, "contact_1_name": _STR, "contact_1_phone": _STR,
+            "contact_1_email": _STR,
         },
     },
 }
@@ -307,7 +320,7 @@ def paths() -> dict:
                 "200": _ok("CSV", {"type": "string"}, "text/csv"), "400": BAD},
             [CHAPTER_PARAM], "inventory", description=CSV_FORMULAS),
         "/api/v1/meeting-guide.json": _get(
-            "Meeting Guide feed: one meeting per place", {
+            "Meeting Guide feed: one meeting per meeting place (and per weekly hour)", {
                 "200": _ok("Meetings", {"type": "array", "items": _ref("Meeting")})},
             tag="inventory"),
         "/api/v1/chapters": _get(
