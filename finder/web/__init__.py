@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(mapdata.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
+    from . import calendar; app.register_blueprint(calendar.bp)  # noqa: E702
     from . import health, pagecache; app.register_blueprint(health.bp); pagecache.init_app(app)  # noqa: E702,E501
     from . import admin, proposals; admin.init_app(app); app.register_blueprint(proposals.bp)  # noqa: E702,E501

@@ -1,0 +1,50 @@
+"""'Ajouter à mon agenda': the iCalendar file of a group, or of one of its places."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, url_for
+
+from ..calendar_ics import group_calendar, place_calendar
+from ..db import get_geography, get_store
+from .clock import request_moment
+from .pages import MAX_SLUG, render_error
+
+bp = Blueprint("calendar", __name__)
+
+NO_DATE = ("Ce groupe ne publie pas d'horaire dont on puisse tirer des dates : il n'y a rien "
+           "à ajouter à un agenda. Téléphonez-lui pour connaître ses prochaines réunions.")
+
+
+def _group(slug: str):
+    return get_store().group_by_slug(slug) if len(slug) <= MAX_SLUG else None
+
+
+def _ics(body, filename: str):
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/groupes/<slug>/agenda.ics")
+def group_ics(slug: str):
+    group = _group(slug)
+    if group is None:
+        return render_error(404, "Groupe introuvable",
+                            "Ce groupe ne figure pas (ou plus) dans le répertoire.")
+    url = url_for("pages.group", slug=group.slug, _external=True)
+    body = group_calendar(group, get_geography(), url, request_moment())
+    if body is None:
+        return render_error(404, "Pas de date à ajouter", NO_DATE)
+    return _ics(body, f"{group.slug}.ics")
+
+
+@bp.get("/groupes/<slug>/lieux/<int:number>/agenda.ics")
+def place_ics(slug: str, number: int):
+    group = _group(slug)
+    if group is None or not 1 <= number <= len(group.places):
+        return render_error(404, "Lieu introuvable",
+                            "Ce lieu ne figure pas (ou plus) dans la fiche de ce groupe.")
+    url = url_for("pages.group", slug=group.slug, _external=True)
+    body = place_calendar(group, number - 1, get_geography(), url, request_moment())
+    if body is None:
+        return render_error(404, "Pas de date à ajouter", NO_DATE)
+    return _ics(body, f"{group.slug}-lieu-{number}.ics")
