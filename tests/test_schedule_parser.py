@@ -184,3 +184,9 @@ def test_normalize_keeps_positions():
     text = "1ᵉʳ et 3ème mardi – 13 à 17 h"
     assert len(normalize(text)) == len(text)
     assert normalize(text) == "1er et 3eme mardi - 13 a 17 h"
+
+
+def test_a_text_too_long_for_a_schedule_is_kept_as_text():
+    text = "le mardi de 14h à 16h; " * 40
+    s = parse_schedule(text)
+    assert s.status == UNKNOWN and "trop long" in s.reason and not s.rules

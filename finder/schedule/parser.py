@@ -25,6 +25,7 @@ import unicodedata
 
 from .model import (APPOINTMENT, EMPTY, RECURRING, UNKNOWN, Rule, Schedule)
 
+MAX_LENGTH = 600            # a schedule is a sentence or two; longer is something else
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
            "septembre", "octobre", "novembre", "decembre")
@@ -154,7 +155,7 @@ def _times(norm: str) -> list[tuple[int, int, str, str]]:
     for m in _BARE.finditer(norm):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        before = re.findall(r"[a-z0-9']+", norm[:m.start()])
+        before = re.findall(r"[a-z0-9']+", norm[max(0, m.start() - 30):m.start()])
         if before and before[-1] in _NOT_A_START_BEFORE:
             continue
         start = _hhmm(m.group(1), m.group(2))
@@ -189,7 +190,9 @@ class _Clause:
         return any(a <= pos < b for a, b in self.spans)
 
     def residue(self) -> list[str]:
-        chars = [" " if self.covered(i) else c for i, c in enumerate(self.norm)]
+        chars = list(self.norm)
+        for a, b in self.spans:
+            chars[a:b] = " " * (b - a)
         rest = _IGNORED.sub(" ", "".join(chars))
         words = re.findall(r"[a-z0-9]+", rest)
         return [w for w in words if w not in _FILLER]
@@ -224,7 +227,7 @@ def _parse_clause(clause: _Clause, school: bool, months_off: tuple[int, ...]) ->
     for m in _WEEKLY.finditer(norm):
         if clause.covered(m.start()):
             continue
-        before = re.findall(r"[a-z0-9']+", norm[:m.start()])
+        before = re.findall(r"[a-z0-9']+", norm[max(0, m.start() - 30):m.start()])
         previous = before[-1] if before else ""
         if previous in _NOT_WEEKLY_BEFORE or monthly_context:
             clause.indeterminate = True          # "un mercredi par mois", "du vendredi"
@@ -278,6 +281,10 @@ def parse_schedule(text: str) -> Schedule:
     text = (text or "").strip()
     if not text:
         return Schedule(text="", status=EMPTY)
+    if len(text) > MAX_LENGTH:
+        return Schedule(text=text, status=UNKNOWN, unparsed=(text,),
+                        reason=f"texte trop long pour un horaire ({len(text)} caractères, "
+                               f"{MAX_LENGTH} au plus) : écrivez l'horaire seul.")
     norm = normalize(text)
     if _TRUNCATED.search(text):
         return Schedule(text=text, status=UNKNOWN, unparsed=(text,),
