@@ -97,6 +97,7 @@ def test_by_appointment_alone_and_with_a_rule():
     phone = parse_schedule("entretiens téléphoniques de 9H00 à 16h30 du lundi au vendredi; "
                            "entretien dans les locaux sur rendez-vous")
     assert phone.status == APPOINTMENT and not phone.rules, "phone hours are not meetings"
+    assert phone.unparsed == ("entretiens téléphoniques de 9H00 à 16h30 du lundi au vendredi",)
     vague = parse_schedule("à raison d'un mercredi par mois, sur rendez-vous")
     assert vague.status == APPOINTMENT and not vague.rules and vague.unparsed
 

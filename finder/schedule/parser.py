@@ -302,9 +302,10 @@ def parse_schedule(text: str) -> Schedule:
         _parse_clause(clause, school, months_off)
     rules = _merge([r for c in clauses for r in c.rules])
     appointment = any(c.appointment for c in clauses)
+    # A part that says "sur rendez-vous" is understood whole ("entretiens individuels sur
+    # rendez-vous"): its other words say what is by appointment, not when.
     unparsed = tuple(c.original for c in clauses
-                     if c.dates or c.indeterminate or (not c.rules and c.residue())
-                     or (c.rules and c.residue()))
+                     if c.dates or c.indeterminate or (c.residue() and not c.appointment))
     if rules:
         return Schedule(text=text, status=RECURRING, rules=rules, by_appointment=appointment,
                         unparsed=unparsed)
