@@ -178,3 +178,10 @@ def test_production_start_up_refused_without_secret_key(tmp_path, geo_dir):
     app = create_app({**config, "SECRET_KEY_FILE": str(tmp_path / "secret")})
     assert app.secret_key == "une valeur longue et aléatoire"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_last_admin_cannot_be_removed_while_editors_remain(admin_app):
+    runner = admin_app.test_cli_runner()
+    refused = runner.invoke(args=["users", "remove", ADMIN_EMAIL])
+    assert refused.exit_code == 2 and "dernier compte administrateur" in refused.output
+    assert ADMIN_EMAIL in runner.invoke(args=["users", "list"]).output

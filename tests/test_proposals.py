@@ -26,7 +26,7 @@ def stored_proposals(app):
 
 
 def test_every_public_page_links_to_propose_and_group_pages_to_report(client):
-    for url in ("/", f"/groupes/{SLUG}", "/proposer"):
+    for url in ("/", f"/groupes/{SLUG}", "/proposer", "/embed", "/nulle-part"):
         assert 'href="/proposer"' in client.get(url).get_data(as_text=True)
     assert f'href="/groupes/{SLUG}/signaler"' in client.get(f"/groupes/{SLUG}").get_data(as_text=True)
 
