@@ -5,8 +5,9 @@ The snapshot reader (snapshot.py) makes one `Inventory` per inventory version it
 
 - the database, copied into memory: each serving thread reads its own read-only copy
   (`store()`; sqlite3 connections are not shared between threads);
-- what is derived from the version, built once on first use: the place index, the demo
-  flag, the themes, the counts, every place's public map point, and what a caller
+- what is derived from the version, built once on first use: the place index, the text
+  index (words typed, for-whom / offers / free filters), the demo flag, the themes, the
+  counts, every place's public map point, and what a caller
   derives with `derived(name, build)` (the search form's commune options);
 - the caches of what was asked, keyed by the question only: rankings (`search.rank`,
   under `Query.unpaged()`: a page, its other pages and its map data share one search),
@@ -32,6 +33,7 @@ from .models import CHAPTERS, Query, SearchOutcome
 from .placeindex import PlaceIndex
 from .search import Ranking, page, rank
 from .store import Store
+from .textindex import TextIndex
 
 # Python 3.11+: threads copy from an image in plain memory (also safe across fork()).
 _SERIALIZE = hasattr(sqlite3.Connection, "serialize")
@@ -135,6 +137,11 @@ class Inventory:
         return self.derived("index", lambda: PlaceIndex.build(self.store()))
 
     @property
+    def text_index(self) -> TextIndex:
+        """Words typed and the for-whom / offers / free filters (textindex.py)."""
+        return self.derived("text_index", lambda: TextIndex.build(self.store()))
+
+    @property
     def demo(self) -> bool:
         """True while any group is demonstration data (every page says so)."""
         return self.derived("demo", lambda: self.store().is_demo())
@@ -175,7 +182,8 @@ class Inventory:
         found = self.rankings.get(key)
         if found is not None:
             return found, True
-        found = rank(self.store(), self.index, key)
+        found = rank(self.store(), self.index, key,
+                     self.text_index if key.needs_text_index else None)
         with self._count_lock:
             self.searches_run += 1
         self.rankings.put(key, found, len(found) + 1)

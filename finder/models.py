@@ -34,6 +34,17 @@ KINDS = {
     "association": "Association",
 }
 
+# What a group offers (the inventory's `services` column). Keys are stable, labels French.
+SERVICE_LABELS = {
+    "ecoute": "Écoute",
+    "groupe-de-parole": "Groupe de parole",
+    "aide-sociale": "Aide sociale",
+    "aide-administrative": "Aide administrative",
+    "aide-juridique": "Aide juridique",
+    "information": "Information",
+    "activites": "Activités",
+}
+
 # Precision of a stored location, best first.
 PRECISIONS = ("exact", "locality", "commune")
 # What an address is. Only a meeting place is where people go to meet the group; the
@@ -173,6 +184,8 @@ class Group:
     kind: str = "entraide"
     themes: list[str] = field(default_factory=list)
     audience: list[str] = field(default_factory=list)
+    # audience normalised at import (audience.AUDIENCES keys); `audience` keeps the wording
+    audience_kinds: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
     cost: str = ""
     description: str = ""
@@ -206,12 +219,21 @@ class Query:
     chapter: Optional[str] = None
     theme: Optional[str] = None
     commune_nis: Optional[str] = None
+    text: Optional[str] = None         # "De quoi s'agit-il ?" as typed (textindex matches it)
+    audience: Optional[str] = None     # one of audience.AUDIENCES
+    service: Optional[str] = None      # one of SERVICE_LABELS
+    free: bool = False                 # only groups a source says are free of charge
     limit: Optional[int] = None        # results hydrated (a page); None = all
     offset: int = 0
 
     @property
     def has_origin(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    @property
+    def needs_text_index(self) -> bool:
+        """Words typed or a filter the text index answers (textindex.TextIndex)."""
+        return bool(self.text or self.audience or self.service or self.free)
 
     def unpaged(self) -> "Query":
         """The same question without its page: what a ranking is cached under (every other
@@ -224,6 +246,8 @@ class Result:
     group: Group
     place: Optional[Place]     # None for services reachable from everywhere
     distance_km: Optional[float] = None
+    relevance: Optional[float] = None  # text searches: 1 = the best match of the query
+    rank_km: Optional[float] = None    # with both: the distance ranked by (search.RELEVANCE_KM)
 
 
 @dataclass
@@ -235,6 +259,9 @@ class SearchOutcome:
     everywhere: list[Group]             # services with no place, for the chosen chapter
     total: int = 0                      # places matching, before limit/offset
     place_ids: list[int] = field(default_factory=list)  # all matching places, in order
+    text: Optional["TextMatch"] = None  # what a text query was understood as
+    # words matching nothing: the nearest groups of the chapter they point to
+    suggested: list[Result] = field(default_factory=list)
 
 
 ROLES = {"admin": "administrateur", "editor": "éditeur"}
@@ -331,3 +358,20 @@ class Proposal:
     message: str
     email: str
     created_at: str
+
+
+@dataclass
+class TextMatch:
+    """How a free-text query was understood, so every output can say the same."""
+    text: str
+    words: tuple[str, ...] = ()                        # folded words searched
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (expression, searched for)
+    corrections: tuple[tuple[str, str], ...] = ()      # (typed, searched instead)
+    partial: bool = False          # no group has every word: groups with some of them
+    relevance: dict = field(default_factory=dict)      # group_id → relevance (0, 1]
+    closest_themes: tuple[str, ...] = ()               # when nothing matches
+    chapter: Optional[str] = None                      # the chapter the query points to
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.relevance)

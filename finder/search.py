@@ -14,6 +14,15 @@ Distances are geodesic (WGS84). Exact geodesics cost microseconds each, so:
    distance could put it on the page is measured exactly before the page is cut.
 So membership, order and the distances shown are those of the geodesic, measured to
 the point the public may see (a hidden place's commune point, never its own).
+
+With words typed (Query.text, see textindex), only matching groups are kept and they are
+ranked by relevance first: without an origin by relevance, then as before; with an
+origin by `rank_km` = distance + RELEVANCE_KM × (1 − relevance), so the best match of
+the query counts at its distance and a weaker one as at most RELEVANCE_KM farther: a
+weak match 5 km away comes before a strong one 65 km away, a strong match 10 km away
+before a weak one 5 km away. (rank_km uses the approximate distance, within 10 m at
+100 km; the distances shown are exact.) The for-whom / offers / free filters come from
+the same TextIndex (TextIndex.allowed).
 """
 from __future__ import annotations
 
@@ -23,15 +32,17 @@ from typing import Optional
 import numpy as np
 
 from .geodesy import APPROX_REL_ERROR, LocalMetric, bounding_box, geodesic_km
-from .models import Group, Query, Result, SearchOutcome
+from .models import Group, Query, Result, SearchOutcome, TextMatch
 from .placeindex import PlaceIndex
 from .store import Store
+from .textindex import TextIndex
 
 NEAREST_WHEN_EMPTY = 3
+RELEVANCE_KM = 25.0    # a weaker text match counts as at most this much farther
 _ANYWHERE_KM = 2000.0  # "no radius": farther than anything in the service area
 
 __all__ = ["search", "rank", "page", "Ranking", "geodesic_km", "bounding_box",
-           "NEAREST_WHEN_EMPTY"]
+           "NEAREST_WHEN_EMPTY", "RELEVANCE_KM"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ class Ranking:
     approx_km: Optional[np.ndarray]       # approximate distances (ascending); None: no origin
     nearest: tuple[Result, ...] = ()      # nothing within the radius: the nearest few
     everywhere: tuple[Group, ...] = ()    # services with no place, for these filters
+    text: Optional[TextMatch] = None      # what the words typed were understood as
+    relevance: Optional[np.ndarray] = None   # float, per place, when words were typed
+    suggested: tuple[Result, ...] = ()    # words matching nothing: the chapter's nearest
 
     def __len__(self) -> int:
         return len(self.place_id)
@@ -54,23 +68,48 @@ class Ranking:
         return self.place_id.tolist()
 
 
-def search(store: Store, query: Query, index: Optional[PlaceIndex] = None) -> SearchOutcome:
-    """rank + page in one call; builds an index when none is given (one-off searches)."""
+def search(store: Store, query: Query, index: Optional[PlaceIndex] = None,
+           text_index: Optional[TextIndex] = None) -> SearchOutcome:
+    """rank + page in one call; builds the indexes when none is given (one-off searches)."""
     if index is None:
         index = PlaceIndex.build(store)
-    return page(store, rank(store, index, query), query.offset, query.limit)
+    return page(store, rank(store, index, query, text_index), query.offset, query.limit)
 
 
-def rank(store: Store, index: PlaceIndex, query: Query) -> Ranking:
+def rank(store: Store, index: PlaceIndex, query: Query,
+         text_index: Optional[TextIndex] = None) -> Ranking:
     query = query.unpaged()
-    everywhere = tuple(store.groups_without_places(chapter=query.chapter, theme=query.theme))
-    filters = dict(chapter=query.chapter, theme=query.theme, commune_nis=query.commune_nis)
+    if query.needs_text_index and text_index is None:
+        text_index = TextIndex.build(store)
+    text, allowed = _text_and_filters(store, text_index, query)
+    relevance = text.relevance if text is not None and text.words else None
+    everywhere = store.groups_without_places(chapter=query.chapter, theme=query.theme)
+    if allowed is not None:
+        everywhere = [g for g in everywhere if g.id in allowed]
+    if relevance:
+        everywhere.sort(key=lambda g: -relevance[g.id])
+    suggested: tuple[Result, ...] = ()
+    if text is not None and text.words and not text.matched:
+        if text.chapter:
+            suggested, everywhere = _chapter_instead(store, index, query, text.chapter)
+        else:
+            everywhere = store.groups_without_places(chapter=query.chapter)
+    everywhere = tuple(everywhere)
+    filters = dict(chapter=query.chapter, theme=query.theme, commune_nis=query.commune_nis,
+                   allowed=allowed)
+    extra = dict(text=text, suggested=suggested)
 
     if not query.has_origin:
-        rows = store.places_by_name(**filters)
+        rows = store.places_by_name(chapter=query.chapter, theme=query.theme,
+                                    commune_nis=query.commune_nis)
+        if allowed is not None:
+            rows = [r for r in rows if r[1] in allowed]
+        if relevance:
+            rows.sort(key=lambda r: -relevance[r[1]])     # stable: then commune, name
         pid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         gid = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        return Ranking(query, pid, gid, None, (), everywhere)
+        return Ranking(query, pid, gid, None, (), everywhere, **extra,
+                       relevance=_relevances(gid, relevance))
 
     metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
@@ -78,14 +117,51 @@ def rank(store: Store, index: PlaceIndex, query: Query) -> Ranking:
     nearest: tuple[Result, ...] = ()
     if not len(pos) and query.radius_km is not None:
         nearest = tuple(_nearest_outside(store, index, filters, metric, radius))
-    return Ranking(query, index.place_id[pos], index.group_id[pos], dist, nearest, everywhere)
+    pid, gid = index.place_id[pos], index.group_id[pos]
+    rel = _relevances(gid, relevance)
+    if rel is not None:
+        order = np.lexsort((dist, dist + RELEVANCE_KM * (1 - rel)))
+        pid, gid, dist, rel = pid[order], gid[order], dist[order], rel[order]
+    return Ranking(query, pid, gid, dist, nearest, everywhere, **extra, relevance=rel)
+
+
+def _relevances(gid: np.ndarray, relevance: Optional[dict]) -> Optional[np.ndarray]:
+    if not relevance:
+        return None
+    return np.fromiter((relevance[g] for g in gid.tolist()), dtype=np.float64,
+                       count=len(gid))
+
+
+def _text_and_filters(store: Store, text_index: Optional[TextIndex],
+                      query: Query) -> tuple[Optional[TextMatch], Optional[set[int]]]:
+    """What the words matched, and the groups every text-index filter allows (None: all)."""
+    if text_index is None or not query.needs_text_index:
+        return None, None
+    allowed = text_index.allowed(query.audience, query.service, query.free)
+    text = text_index.match(store, query.text) if query.text else None
+    if text is not None and text.words:
+        matched = set(text.relevance)
+        allowed = matched if allowed is None else allowed & matched
+    return text, allowed
+
+
+def _chapter_instead(store: Store, index: PlaceIndex, query: Query,
+                     chapter: str) -> tuple[tuple[Result, ...], list[Group]]:
+    """Nothing matches the words: the nearest groups (and the services reachable from
+    everywhere) of the chapter the words point to, as the page offers them."""
+    instead = Query(lat=query.lat, lon=query.lon, chapter=chapter,
+                    commune_nis=query.commune_nis)
+    found = page(store, rank(store, index, instead), 0, NEAREST_WHEN_EMPTY)
+    return tuple(found.results), found.everywhere
 
 
 def page(store: Store, ranking: Ranking, offset: int = 0,
          limit: Optional[int] = None) -> SearchOutcome:
     """One page of a ranking: Results offset..offset+limit (all when limit is None)."""
     end = None if limit is None else offset + limit
-    if ranking.approx_km is None:
+    if ranking.relevance is not None:
+        results = _relevance_page(store, ranking, offset, end)
+    elif ranking.approx_km is None:
         chosen = list(zip(ranking.place_id[offset:end].tolist(),
                           ranking.group_id[offset:end].tolist()))
         results = _hydrate(store, chosen)
@@ -94,19 +170,40 @@ def page(store: Store, ranking: Ranking, offset: int = 0,
                                                            ranking.query.lon), offset, end)
     return SearchOutcome(replace(ranking.query, offset=offset, limit=limit), results,
                          list(ranking.nearest), list(ranking.everywhere), total=len(ranking),
-                         place_ids=ranking.place_ids)
+                         place_ids=ranking.place_ids, text=ranking.text,
+                         suggested=list(ranking.suggested))
+
+
+def _relevance_page(store: Store, ranking: Ranking, start: int,
+                    end: Optional[int]) -> list[Result]:
+    """Results start..end of a search with words, in their order (relevance, rank_km),
+    with exact distances when there is an origin."""
+    results = _hydrate(store, list(zip(ranking.place_id[start:end].tolist(),
+                                       ranking.group_id[start:end].tolist())))
+    q = ranking.query
+    for r, rel in zip(results, ranking.relevance[start:end].tolist()):
+        r.relevance = rel
+        if q.has_origin:
+            r.distance_km = geodesic_km(q.lat, q.lon, r.place.public_lat, r.place.public_lon)
+            r.rank_km = round(r.distance_km + RELEVANCE_KM * (1 - rel), 2)
+    return results
 
 
 def _within(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
             radius: float) -> tuple[np.ndarray, np.ndarray]:
     """(index positions, approx km) of places within the geodesic radius, approx order."""
     outer = radius * (1 + APPROX_REL_ERROR) + 1e-6
-    theme = filters.get("theme")
+    theme, allowed = filters.get("theme"), filters.get("allowed")
+    group_ids = None
+    if theme or allowed is not None:
+        ids = set(store.group_ids_with_theme(theme)) if theme else set(allowed)
+        if theme and allowed is not None:
+            ids &= allowed
+        group_ids = np.fromiter(ids, dtype=np.int64, count=len(ids))
     pos, dist = index.near(
         metric, outer, bounding_box(metric.lat0, metric.lon0, outer),
         chapter=filters.get("chapter"), commune_nis=filters.get("commune_nis"),
-        group_ids=(np.array(store.group_ids_with_theme(theme), dtype=np.int64)
-                   if theme else None))
+        group_ids=group_ids)
     edge = dist > radius * (1 - APPROX_REL_ERROR)
     if edge.any():        # only the thin band at the edge needs the exact distance
         keep = ~edge

@@ -28,6 +28,7 @@ def group_dict(group: Group) -> dict:
         "slug": group.slug, "name": group.name, "chapter": group.chapter,
         "chapter_title": CHAPTER_TITLES.get(group.chapter, group.chapter),
         "kind": group.kind, "themes": list(group.themes), "audience": list(group.audience),
+        "audience_kinds": list(group.audience_kinds),
         "services": list(group.services), "cost": group.cost,
         "description": group.description, "phone": group.phone, "email": group.email,
         "website": group.website, "source_url": group.source_url,

@@ -18,13 +18,14 @@ from .store_accounts import AccountsMixin
 from .store_history import HistoryMixin
 from .store_proposals import ProposalsMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
+from .store_text import TextStore
 
 
 class StoreError(Exception):
     """The database cannot be used (corrupted, newer schema...). Message in French."""
 
 
-class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
+class Store(AccountsMixin, HistoryMixin, ProposalsMixin, TextStore):
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
@@ -162,14 +163,16 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
         Call inside `transaction()`.
         """
         values = (group.name, group.chapter, group.kind, json.dumps(group.audience),
-                  json.dumps(group.services), group.cost, group.description, group.phone,
-                  group.email, group.website, group.source_url, group.source_date,
-                  group.checked_on, int(group.demo), group.notes, content_hash)
+                  json.dumps(group.audience_kinds), json.dumps(group.services), group.cost,
+                  group.description, group.phone, group.email, group.website,
+                  group.source_url, group.source_date, group.checked_on, int(group.demo),
+                  group.notes, content_hash)
         row = self.db.execute("SELECT id FROM groups WHERE slug = ?", (group.slug,)).fetchone()
         if row:
             group_id = row[0]
             self.db.execute(
-                "UPDATE groups SET name=?, chapter=?, kind=?, audience=?, services=?, cost=?,"
+                "UPDATE groups SET name=?, chapter=?, kind=?, audience=?, audience_kinds=?,"
+                " services=?, cost=?,"
                 " description=?, phone=?, email=?, website=?, source_url=?, source_date=?,"
                 " checked_on=?, demo=?, notes=?, content_hash=? WHERE id=?", values + (group_id,))
             # Who placed a place by hand survives a rewrite that keeps its point (an import
@@ -185,15 +188,17 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
             self.db.execute("DELETE FROM group_themes WHERE group_id = ?", (group_id,))
         else:
             group_id = self.db.execute(
-                "INSERT INTO groups (name, chapter, kind, audience, services, cost, description,"
-                " phone, email, website, source_url, source_date, checked_on, demo, notes,"
-                " content_hash, slug) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO groups (name, chapter, kind, audience, audience_kinds, services,"
+                " cost, description, phone, email, website, source_url, source_date,"
+                " checked_on, demo, notes, content_hash, slug)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 values + (group.slug,)).lastrowid
         for theme in dict.fromkeys(t for t in group.themes if t):
             self.db.execute("INSERT OR IGNORE INTO themes (name) VALUES (?)", (theme,))
             self.db.execute(
                 "INSERT OR IGNORE INTO group_themes (group_id, theme_id)"
                 " SELECT ?, id FROM themes WHERE name = ?", (group_id, theme))
+        self._write_group_text(group_id, group)
         self.db.executemany(
             "INSERT INTO places (group_id, position, label, street, postcode, locality,"
             " commune_nis, commune_name, lat, lon, precision, show_exact, schedule,"
@@ -207,6 +212,7 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin):
 
     def delete_groups(self, slugs: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM groups WHERE slug = ?", [(s,) for s in slugs])
+        self._delete_orphan_text()
         self.db.execute(
             "DELETE FROM themes WHERE id NOT IN (SELECT theme_id FROM group_themes)")
 
@@ -415,7 +421,8 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 def _group_from_row(r: sqlite3.Row) -> Group:
     return Group(
         id=r["id"], slug=r["slug"], name=r["name"], chapter=r["chapter"], kind=r["kind"],
-        audience=json.loads(r["audience"]), services=json.loads(r["services"]),
+        audience=json.loads(r["audience"]), audience_kinds=json.loads(r["audience_kinds"]),
+        services=json.loads(r["services"]),
         cost=r["cost"], description=r["description"], phone=r["phone"], email=r["email"],
         website=r["website"], source_url=r["source_url"], source_date=r["source_date"],
         checked_on=r["checked_on"], demo=bool(r["demo"]), notes=r["notes"])

@@ -121,5 +121,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE places ADD COLUMN address_kind TEXT NOT NULL DEFAULT 'reunion'
         CHECK (address_kind IN ('reunion', 'siege', 'courrier', 'contact'));
     """,
+    # 8: text search. group_text is the FTS5 index of what a person may type about a group
+    # (written with the group at import: store.write_group); group_text_terms its
+    # vocabulary (misspelling tolerance). audience_kinds: the audience normalised at import
+    # (audience.py); older rows get theirs at the next import, which rewrites every group.
+    """
+    ALTER TABLE groups ADD COLUMN audience_kinds TEXT NOT NULL DEFAULT '[]';
+    CREATE VIRTUAL TABLE group_text USING fts5(
+        name, organisation, themes, audience, services, description,
+        tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE group_text_terms USING fts5vocab(group_text, row);
+    INSERT INTO group_text (rowid, name, organisation, themes, audience, services, description)
+        SELECT g.id, g.name, '',
+               coalesce((SELECT group_concat(t.name, ' ; ') FROM group_themes gt
+                         JOIN themes t ON t.id = gt.theme_id WHERE gt.group_id = g.id), ''),
+               g.audience, g.services, g.description
+        FROM groups g;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,14 @@ def fold(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text: "L'Alzheimer-Café !" → ['l', 'alzheimer', 'cafe']."""
+    return _WORD.findall(fold(text))
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """URL-safe identifier: 'Alzheimer Café d'Ans' -> 'alzheimer-cafe-d-ans'."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -327,11 +327,12 @@ def check_row(row: dict, report: Report, in_service_area,
         report("show_exact", f"valeur « {row['show_exact']} » : écrivez oui ou non.")
 
     place = check_place(row, bool(show_exact), report, in_service_area)
+    audience = split_list(row.get("audience", ""))
 
     group = Group(
         slug=key, name=row.get("name", ""), chapter=chapter, kind=kind,
-        themes=split_list(row.get("themes", "")), audience=split_list(row.get("audience", "")),
-        services=services, cost=row.get("cost", ""), description=row.get("description", ""),
+        themes=split_list(row.get("themes", "")), audience=audience,
+        audience_kinds=audience_kinds(audience), services=services, cost=row.get("cost", ""), description=row.get("description", ""),
         phone=phone, email=email, website=row.get("website", ""),
         source_url=row.get("source_url", ""), source_date=row.get("source_date", ""),
         checked_on=checked, demo=bool(demo), notes=row.get("notes", ""))
