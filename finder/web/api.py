@@ -37,7 +37,8 @@ from ..models import CHAPTER_SLUGS, Resolved
 from ..store import StoreError
 from ..text import fold
 from . import api_formats
-from .api_formats import group_with_places, public_csv, public_results, results_geojson
+from .api_formats import (group_with_places, public_csv, public_results, results_geojson,
+                          text_dict)
 from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search, run_search
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,8 @@ def _origin_error(resolved: Resolved) -> ApiError:
 def _search_request() -> tuple[SearchRequest, int]:
     limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "La limite")
     req = parse_search(request.args, get_geography(), page_size=limit)
+    if req.text_problem:
+        raise BadParameter("q", req.text_problem)
     if req.origin_problem is not None:
         raise _origin_error(req.origin_problem)
     if req.commune_problem:
@@ -256,8 +259,10 @@ def search_json():
         "page": req.page,
         "limit": limit,
         "demo": demo,
+        "text": text_dict(outcome.text),
         "results": public_results(outcome.results, geography),
         "nearest_outside_radius": public_results(outcome.nearest_outside, geography),
+        "suggested": public_results(outcome.suggested, geography),
         "everywhere": [dict(group_with_places(g, geography)) for g in outcome.everywhere],
         "notices": _notices(req, outcome, demo),
     })
@@ -378,6 +383,18 @@ def locate():
     data["message"] = resolved.message
     data["suggestions"] = list(resolved.suggestions)
     return json_response(data)
+
+
+@bp.get("/v1/suggest")
+def suggest():
+    """Themes and group names for what is being typed (the search field's combobox)."""
+    q = " ".join((request.args.get("q") or "").split())
+    if len(q) > MAX_TEXT:
+        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
+    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "La limite")
+    found = get_inventory().text_index.suggest(q, limit=limit) if q else []
+    return json_response({"query": q, "count": len(found), "suggestions": [
+        {"label": s.label, "kind": s.kind, "groups": s.count or None} for s in found]})
 
 
 @bp.get("/v1/openapi.json")

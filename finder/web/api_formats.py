@@ -60,6 +60,24 @@ def public_result(result: Result, geography) -> dict:
         "place": place_dict(public) if public is not None else None,
         "distance_km": distance,
         "distance_approximate": approximate,
+        "relevance": result.relevance,
+        "rank_km": result.rank_km,
+    }
+
+
+def text_dict(text) -> Optional[dict]:
+    """How the words typed (q) were understood: the same facts the page tells."""
+    if text is None:
+        return None
+    return {
+        "query": text.text,
+        "words": list(text.words),
+        "expansions": [{"expression": e, "searched_for": list(t)} for e, t in text.expansions],
+        "corrections": [{"typed": a, "searched_for": b} for a, b in text.corrections],
+        "partial": text.partial,
+        "matched_groups": len(text.relevance),
+        "closest_themes": list(text.closest_themes),
+        "chapter": text.chapter,
     }
 
 

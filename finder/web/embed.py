@@ -1,7 +1,7 @@
 """The finder for partner sites: /embed (in their iframe) and /embed/builder (to make one).
 
-/embed takes the page's search parameters (postcode, radius_km, chapter, theme, commune,
-lat, lon, page); the partner fixes some of them in the URL and hides their controls with
+/embed takes the page's search parameters (q, postcode, radius_km, chapter, theme, commune,
+audience, service, free, lat, lon, page); the partner fixes some of them in the URL and hides their controls with
 lock=chapter,theme,... The page keeps the crisis lines, the demo banner and the
 attribution, and links to the full site with the same search.
 
@@ -12,18 +12,23 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import escape
 
+from ..audience import AUDIENCES
 from ..db import get_geography, get_inventory
-from ..models import CHAPTERS
+from ..models import CHAPTERS, SERVICE_LABELS
 from . import framing, security
 from .pages import render_finder
 from .params import RADIUS_CHOICES, BadParameter
 
 bp = Blueprint("embed", __name__)
 
-LOCKABLE = ("postcode", "radius_km", "chapter", "theme", "commune")
-LOCK_LABELS = {"postcode": "le lieu", "radius_km": "la distance", "chapter": "le sujet",
-               "theme": "le thème", "commune": "la commune"}
-PRESETS = ("postcode", "radius_km", "chapter", "theme", "commune")
+LOCKABLE = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
+            "service", "free")
+LOCK_LABELS = {"q": "la recherche par mots", "postcode": "le lieu",
+               "radius_km": "la distance", "chapter": "le sujet", "theme": "le thème",
+               "commune": "la commune", "audience": "pour qui", "service": "ce qui est proposé",
+               "free": "gratuit ou non"}
+PRESETS = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience", "service",
+           "free")
 DEFAULT_HEIGHT = 600
 
 
@@ -66,7 +71,7 @@ def embed():
 
 def _full_site_url() -> str:
     """The same search on the full site (absolute: the link leaves the iframe)."""
-    keep = ("postcode", "radius_km", "chapter", "theme", "commune", "lat", "lon", "page")
+    keep = PRESETS + ("lat", "lon", "page")
     args = {k: v for k in keep if (v := request.args.get(k, "").strip())}
     return url_for("pages.index", _external=True, **args)
 
@@ -96,6 +101,7 @@ def builder():
         script_snippet=script_snippet(resize_url),
         chapters=[(slug, title) for slug, title, _ in CHAPTERS],
         themes=list(inventory.themes.all), radius_choices=RADIUS_CHOICES,
+        audiences=list(AUDIENCES.items()), services=list(SERVICE_LABELS.items()),
         communes=geography.communes_by_province(),
         frame_ancestors=framing.configured_ancestors(
             str(current_app.config.get("EMBED_FRAME_ANCESTORS", "*"))),

@@ -5,7 +5,8 @@ endpoint, every parameter with its limits, every response with its schema.
 """
 from __future__ import annotations
 
-from ..models import ADDRESS_KINDS, CHAPTER_SLUGS, PRECISIONS
+from ..audience import AUDIENCES
+from ..models import ADDRESS_KINDS, CHAPTER_SLUGS, PRECISIONS, SERVICE_LABELS
 from .params import MAX_PAGE, MAX_TEXT, RADIUS_CHOICES
 
 
@@ -51,6 +52,9 @@ SCHEMAS: dict = {
             "slug": _STR, "name": _STR,
             "chapter": {"type": "string", "enum": list(CHAPTER_SLUGS)},
             "chapter_title": _STR, "kind": _STR, "themes": _STRS, "audience": _STRS,
+            "audience_kinds": {"type": "array", "items": {"type": "string",
+                               "enum": list(AUDIENCES)}, "description":
+                               "audience normalised at import (the `audience` parameter)"},
             "services": _STRS, "cost": _STR, "description": _STR, "phone": _STR,
             "email": {**_STR, "description": "An address safe for a mailto: link, or empty."},
             "website": {**_STR, "description": LINK_RULE},
@@ -97,7 +101,40 @@ SCHEMAS: dict = {
             "distance_approximate": {
                 "type": "boolean", "description": "True when the place is known or shown "
                 "only at locality or commune precision: the distance is to its centre."},
+            "relevance": _nullable({"type": "number", "minimum": 0, "maximum": 1,
+                                    "description": "With q: how well the group matches "
+                                    "the words (1 = the best match of this query)."}),
+            "rank_km": _nullable({"type": "number", "minimum": 0, "description":
+                                  "With q and an origin: the order used, distance_km + "
+                                  "25 × (1 − relevance): a weaker match counts as at most "
+                                  "25 km farther."}),
         },
+    },
+    "TextUnderstood": {
+        "type": "object",
+        "required": ["query", "words", "expansions", "corrections", "partial",
+                     "matched_groups", "closest_themes", "chapter"],
+        "properties": {
+            "query": _STR, "words": _STRS,
+            "expansions": {"type": "array", "items": {
+                "type": "object", "required": ["expression", "searched_for"],
+                "properties": {"expression": _STR, "searched_for": _STRS}},
+                "description": "Thesaurus expressions found and what they searched for."},
+            "corrections": {"type": "array", "items": {
+                "type": "object", "required": ["typed", "searched_for"],
+                "properties": {"typed": _STR, "searched_for": _STR}},
+                "description": "Words not in the directory, and the closest word searched."},
+            "partial": {"type": "boolean", "description":
+                        "No group has every word: results hold some of them."},
+            "matched_groups": {"type": "integer", "minimum": 0},
+            "closest_themes": {**_STRS, "description": "When nothing matches."},
+            "chapter": _nullable({"type": "string", "enum": list(CHAPTER_SLUGS)}),
+        },
+    },
+    "Suggestion": {
+        "type": "object", "required": ["label", "kind", "groups"],
+        "properties": {"label": _STR, "kind": {"type": "string", "enum": ["theme", "group"]},
+                       "groups": _nullable({"type": "integer", "minimum": 1})},
     },
     "Origin": {
         "type": "object",
@@ -139,6 +176,10 @@ SCHEMAS: dict = {
             "everywhere": {"type": "array", "items": _ref("GroupWithPlaces"),
                            "description": "Services without a meeting place (phone, web)."},
             "notices": {"type": "array", "items": _ref("Notice")},
+            "text": _nullable(_ref("TextUnderstood")),
+            "suggested": {"type": "array", "items": _ref("Result"), "description":
+                          "When the words match nothing: the nearest groups of the "
+                          "chapter they point to."},
         },
     },
     "GroupList": {
@@ -215,6 +256,15 @@ def _param(name: str, schema: dict, description: str) -> dict:
 CHAPTER_PARAM = _param("chapter", {"type": "string", "enum": list(CHAPTER_SLUGS)},
                        "Only groups of this chapter.")
 SEARCH_PARAMS = [
+    _param("q", {"type": "string", "maxLength": 200}, "What it is about, in one's own words "
+           "(\"parkinson\", \"mon fils boit\"): full-text search with the thesaurus; "
+           "longer than 100 characters or without a word: 400."),
+    _param("audience", {"type": "string", "enum": list(AUDIENCES)},
+           "For whom: the audience normalised at import."),
+    _param("service", {"type": "string", "enum": list(SERVICE_LABELS)},
+           "What the group offers (services column)."),
+    _param("free", {"type": "string", "enum": ["1", "0", "oui", "non", "true", "false"]},
+           "1: only groups whose source says they are free of charge."),
     _param("postcode", _TEXT, "Origin: Belgian postcode, locality or commune name "
            "(as on the site). An origin that cannot be placed is a 422 error."),
     _param("radius_km", {"type": "integer", "enum": list(RADIUS_CHOICES), "default": 20},
@@ -352,6 +402,17 @@ def paths() -> dict:
                               "(place_outside).")},
             [{**_param("q", {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
                        "Postcode, locality or commune."), "required": True}], "geography"),
+        "/api/v1/suggest": _get(
+            "Themes and group names for what is being typed (search field suggestions)", {
+                "200": _ok("Suggestions", {
+                    "type": "object", "required": ["query", "count", "suggestions"],
+                    "properties": {"query": _STR, "count": {"type": "integer", "minimum": 0},
+                                   "suggestions": {"type": "array",
+                                                   "items": _ref("Suggestion")}}}),
+                "400": BAD},
+            [_param("q", _TEXT, "What has been typed so far."),
+             _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+                    "Suggestions at most.")], "search"),
         "/api/v1/openapi.json": _get(
             "This document", {"200": _ok("OpenAPI 3.1", {"type": "object"})}),
     }

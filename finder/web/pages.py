@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from .. import mapview
 from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
-from ..models import CHAPTERS, PRECISION_LABELS
+from ..audience import AUDIENCES
+from ..models import CHAPTERS, PRECISION_LABELS, SERVICE_LABELS
 from .clock import request_moment
 from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search, run_search
 from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
@@ -80,6 +81,7 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     moment = request_moment()
     rows = [result_view(r, geography, moment) for r in outcome.results]
     nearest = [result_view(r, geography, moment) for r in outcome.nearest_outside]
+    suggested = [result_view(r, geography, moment) for r in outcome.suggested]
     everywhere = [group_view(g) for g in outcome.everywhere] if req.page == 1 else []
 
     map_parts = mapview.build_map(
@@ -90,12 +92,14 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
 
     context = dict(
         search=req, outcome=outcome, rows=rows, nearest=nearest, everywhere=everywhere,
+        suggested=suggested, no_match=_no_match(outcome, page_url),
         map_parts=map_parts, page_url=page_url, pages=pages, page_size=page_size,
         first_rank=(req.page - 1) * page_size + 1,
         summary=_summary(req, outcome.total, pages),
         origin_label=_origin_label(req), origin_note=_origin_note(req),
-        notices=_notices(req, page_url), wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
-        filters=_filters(req),
+        notices=_notices(req, page_url) + _text_notices(req, outcome),
+        wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
+        filters=_filters(req, page_url, frozenset(locked)),
         form=form_choices(inventory, geography, req),
         form_action=url_for(endpoint, **view_args),
         reset_url=url_for(endpoint, **view_args, **link_args,
@@ -138,20 +142,21 @@ def _origin_note(req: SearchRequest) -> str:
 
 def _summary(req: SearchRequest, total: int, pages: int) -> str:
     """The results count, announced to screen readers (role=status)."""
-    places = plural(total, "lieu de réunion", "lieux de réunion")
+    about = f" pour «\u00a0{req.text}\u00a0»" if req.query.text else ""
+    places = plural(total, "lieu de réunion", "lieux de réunion") + about
     paging = f", page {req.page} sur {pages}" if pages > 1 else ""
     if req.commune is not None:
         where = f"dans la commune de {req.commune.name_fr}"
         if not total:
-            return f"Aucun lieu de réunion {where}."
+            return f"Aucun lieu de réunion{about} {where}."
         return f"{places} {where}{paging}."
     if req.origin is not None and req.query.radius_km is not None:
         where = f"à moins de {req.radius_km}\u00a0km de {_origin_label(req)}"
         if not total:
-            return f"Aucun groupe {where}."
+            return f"Aucun groupe{about} {where}."
         return f"{places} {where}{paging}."
     if not total:
-        return "Aucun lieu de réunion ne correspond à ces critères."
+        return f"Aucun lieu de réunion{about} ne correspond à ces critères."
     return f"{places}{paging}."
 
 
@@ -188,6 +193,8 @@ def _wider(req: SearchRequest, total: int, nearest: list, page_url,
     if req.origin is None or req.query.radius_km is None or total >= 3 \
             or "radius_km" in locked:
         return None
+    if req.query.text and not nearest and not total:
+        return None           # the words match nothing anywhere: no distance would help
     bigger = [r for r in RADIUS_CHOICES if r > req.radius_km]
     if nearest and nearest[0].distance_km is not None:
         # Only a radius that reaches the nearest place: never a link to another empty page.
@@ -197,15 +204,62 @@ def _wider(req: SearchRequest, total: int, nearest: list, page_url,
     return (f"Chercher à moins de {bigger[0]}\u00a0km", page_url(radius_km=bigger[0], page=None))
 
 
-def _filters(req: SearchRequest) -> list[tuple[str, str]]:
+@dataclass
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: Optional[str]           # None when the embed locks it
+
+
+def _filters(req: SearchRequest, page_url, locked: frozenset) -> list[ActiveFilter]:
+    """Every filter in force, each with a link that removes it (the page lists them)."""
+    shown = [
+        ("q", "Recherche", f"«\u00a0{req.text}\u00a0»" if req.query.text else ""),
+        ("chapter", "Sujet", dict((s, t) for s, t, _ in CHAPTERS).get(req.chapter, "")),
+        ("theme", "Thème", req.theme),
+        ("commune", "Commune", req.commune.name_fr if req.commune is not None else ""),
+        ("audience", "Pour", AUDIENCES.get(req.audience, "").lower()),
+        ("service", "Propose", SERVICE_LABELS.get(req.service, "").lower()),
+        ("free", "Gratuit", "seulement les groupes gratuits" if req.free else ""),
+    ]
+    return [ActiveFilter(label, value, None if name in locked
+                         else page_url(**{name: None, "page": None}))
+            for name, label, value in shown if value]
+
+
+def _text_notices(req: SearchRequest, outcome) -> list[Notice]:
+    """What the words typed were understood as: said on the page as in the API."""
+    if req.text_problem:
+        return [Notice(req.text_problem)]
+    text = outcome.text
+    if text is None:
+        return []
     out = []
-    if req.chapter:
-        out.append(("Sujet", dict((s, t) for s, t, _ in CHAPTERS)[req.chapter]))
-    if req.theme:
-        out.append(("Thème", req.theme))
-    if req.commune is not None:
-        out.append(("Commune", req.commune.name_fr))
+    for typed, instead in text.corrections:
+        out.append(Notice(f"«\u00a0{typed}\u00a0» ne figure pas dans le répertoire\u202f: "
+                          f"nous avons aussi cherché «\u00a0{instead}\u00a0».", level="info"))
+    if text.expansions and text.matched:
+        said = " ; ".join(f"«\u00a0{e}\u00a0» → {', '.join(t)}" for e, t in text.expansions)
+        out.append(Notice(f"Nous avons aussi cherché les mots du répertoire\u202f: {said}.",
+                          level="info"))
+    if text.partial:
+        out.append(Notice("Aucun groupe ne correspond à tous vos mots\u202f: voici ceux qui "
+                          "correspondent à une partie d'entre eux.", level="info"))
     return out
+
+
+def _no_match(outcome, page_url) -> Optional[dict]:
+    """Words that match no group: say so, and offer what exists instead."""
+    text = outcome.text
+    if text is None or not text.words or text.matched:
+        return None
+    chapter = dict((s, t) for s, t, _ in CHAPTERS).get(text.chapter or "", "")
+    return {
+        "text": text.text,
+        "themes": [(t, page_url(q=t, theme=None, page=None)) for t in text.closest_themes],
+        "chapter": chapter,
+        "chapter_url": page_url(q=None, chapter=text.chapter, page=None) if chapter else None,
+    }
 
 
 # ----- a group's page ----------------------------------------------------------------

@@ -12,13 +12,18 @@ from typing import Mapping, Optional
 
 from flask import g
 
+from ..audience import AUDIENCES
 from ..db import get_inventory
-from ..models import CHAPTER_SLUGS, Commune, Query, Resolved, SearchOutcome
+from ..models import CHAPTER_SLUGS, SERVICE_LABELS, Commune, Query, Resolved, SearchOutcome
+from ..text import words
+from ..textindex import STOPWORDS
 
 RADIUS_CHOICES = (5, 10, 20, 50, 100)
 DEFAULT_RADIUS = 20
 MAX_TEXT = 100
 MAX_PAGE = 10000
+MAX_QUERY = 100          # "De quoi s'agit-il ?": longer is not a description, it is a text
+FREE_VALUES = {"1": True, "oui": True, "true": True, "0": False, "non": False, "false": False}
 
 
 class BadParameter(ValueError):
@@ -39,6 +44,11 @@ class SearchRequest:
     radius_km: int = DEFAULT_RADIUS
     chapter: str = ""
     theme: str = ""
+    text: str = ""                     # "De quoi s'agit-il ?" (q), as typed
+    text_problem: str = ""             # French: why the words were not searched
+    audience: str = ""                 # audience.AUDIENCES key
+    service: str = ""                  # models.SERVICE_LABELS key
+    free: bool = False
     page: int = 1
     origin: Optional[Resolved] = None  # resolved origin (postcode or "autour de moi")
     origin_problem: Optional[Resolved] = None   # not found / ambiguous / outside
@@ -50,12 +60,15 @@ class SearchRequest:
     @property
     def has_input(self) -> bool:
         return bool(self.postcode or self.commune_text or self.chapter or self.theme
+                    or self.text or self.audience or self.service or self.free
                     or self.located_by_browser)
 
     def as_args(self, **changes) -> dict:
         """The URL parameters that reproduce this search (for links, pages, the full site)."""
-        args = {"postcode": self.postcode, "radius_km": self.radius_km,
-                "chapter": self.chapter, "theme": self.theme, "commune": self.commune_text}
+        args = {"q": self.text, "postcode": self.postcode, "radius_km": self.radius_km,
+                "chapter": self.chapter, "theme": self.theme, "commune": self.commune_text,
+                "audience": self.audience, "service": self.service,
+                "free": "1" if self.free else ""}
         if self.located_by_browser and self.origin:
             args.update(lat=f"{self.origin.lat:.5f}", lon=f"{self.origin.lon:.5f}")
         if self.page > 1:
@@ -85,10 +98,46 @@ def _number(args: Mapping, name: str, label: str) -> Optional[float]:
     return value
 
 
+def _choice(args: Mapping, name: str, allowed, message: str) -> str:
+    value = (args.get(name) or "").strip()
+    if value and value not in allowed:
+        raise BadParameter(name, message + " Valeurs permises : " + ", ".join(allowed) + ".")
+    return value
+
+
+def parse_text(raw: str) -> tuple[str, str]:
+    """(the words to search, or "", and why not in French, or "")."""
+    text = " ".join((raw or "").split())
+    if not text:
+        return "", ""
+    if len(text) > MAX_QUERY:
+        return "", (f"Votre recherche est trop longue ({len(text)} caractères ; "
+                    f"{MAX_QUERY} au plus). Gardez quelques mots, par exemple "
+                    "« deuil » ou « Parkinson ».")
+    found = words(text)
+    if not found:
+        return "", ("Votre recherche ne contient pas de mot. Écrivez ce que vous vivez, "
+                    "par exemple « deuil », « alcool » ou « Parkinson ».")
+    if all(w in STOPWORDS or len(w) < 2 for w in found):
+        return "", (f"« {text} » : ces mots sont trop courants pour trouver un groupe. "
+                    "Écrivez ce que vous vivez, par exemple « deuil », « alcool » ou "
+                    "« Parkinson ».")
+    return text, ""
+
+
 def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequest:
     postcode = _text(args, "postcode", "Le code postal")
     commune_text = _text(args, "commune", "Le nom de commune")
     theme = _text(args, "theme", "Le thème")
+    typed = args.get("q") or ""
+    text, text_problem = parse_text(typed)
+    audience = _choice(args, "audience", AUDIENCES, "Public inconnu.")
+    service = _choice(args, "service", SERVICE_LABELS, "Service inconnu.")
+    free_raw = (args.get("free") or "").strip().lower()
+    if free_raw and free_raw not in FREE_VALUES:
+        raise BadParameter("free", "Paramètre « free » : écrivez 1 (seulement les groupes "
+                                   "gratuits) ou 0.")
+    free = FREE_VALUES.get(free_raw, False)
     chapter = (args.get("chapter") or "").strip()
     if chapter and chapter not in CHAPTER_SLUGS:
         raise BadParameter("chapter", "Ce chapitre n'existe pas. Choisissez-en un dans la liste.")
@@ -108,7 +157,10 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
     page = int(page)
 
     request = SearchRequest(query=Query(), postcode=postcode, commune_text=commune_text,
-                            radius_km=radius, chapter=chapter, theme=theme, page=page)
+                            radius_km=radius, chapter=chapter, theme=theme, page=page,
+                            text=text or " ".join(typed.split())[:MAX_QUERY],
+                            text_problem=text_problem, audience=audience, service=service,
+                            free=free)
 
     lat, lon = _number(args, "lat", "La latitude"), _number(args, "lon", "La longitude")
     if (lat is None) != (lon is None):
@@ -148,6 +200,7 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         # A chosen commune is the area: distances are still shown, the radius is not applied.
         radius_km=float(radius) if origin and not request.commune else None, chapter=chapter or None,
         theme=theme or None, commune_nis=request.commune.nis if request.commune else None,
+        text=text or None, audience=audience or None, service=service or None, free=free,
         limit=page_size, offset=(page - 1) * page_size)
     return request
 

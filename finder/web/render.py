@@ -13,21 +13,13 @@ from typing import Optional
 from urllib.parse import quote
 
 from ..validation import display_host, safe_email, safe_url  # noqa: F401  (safe_url: re-exported)
-from ..models import CHAPTER_TITLES, KINDS, PRECISION_LABELS, Group, Place, Result
+from ..models import (CHAPTER_TITLES, KINDS, PRECISION_LABELS, SERVICE_LABELS,  # noqa: F401
+                      Group, Place, Result)
 from ..editing import is_stale
 from ..schedule import ScheduleView, schedule_view
 from ..schedule.model import MONTHS_FR
 from ..serialize import public_place
 
-SERVICE_LABELS = {
-    "ecoute": "Écoute",
-    "groupe-de-parole": "Groupe de parole",
-    "aide-sociale": "Aide sociale",
-    "aide-administrative": "Aide administrative",
-    "aide-juridique": "Aide juridique",
-    "information": "Information",
-    "activites": "Activités",
-}
 
 MONTHS = MONTHS_FR
 

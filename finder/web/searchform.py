@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import current_app
 from markupsafe import Markup
 
-from ..models import CHAPTERS
+from ..audience import AUDIENCES
+from ..models import CHAPTERS, SERVICE_LABELS
 from .params import RADIUS_CHOICES, SearchRequest
 
 
@@ -23,10 +24,23 @@ def form_choices(inventory, geography, req: SearchRequest) -> dict:
         "themes": themes.by_chapter,
         "unknown_theme": req.theme if req.theme and req.theme not in themes.known else "",
         "commune_options": commune_options(inventory, geography),
-        "more_open": bool(req.commune_text or req.theme
+        "audiences": list(AUDIENCES.items()),
+        "services": list(SERVICE_LABELS.items()),
+        "more_summary": more_summary,
+        "more_open": bool(req.commune_text or req.theme or req.audience or req.service
+                          or req.free
                           or (req.origin_problem is not None
                               and req.origin_problem.status == "outside")),
     }
+
+
+def more_summary(audience: bool, service: bool, free: bool, commune: bool,
+                 theme: bool) -> str:
+    """'pour qui, ce qui est proposé, gratuit, commune, thème': the criteria behind the fold."""
+    names = [n for n, shown in (("pour qui", audience), ("ce qui est proposé", service),
+                                ("gratuit", free), ("commune", commune), ("thème", theme))
+             if shown]
+    return ", ".join(names)
 
 
 def commune_options(inventory, geography) -> Markup:

@@ -11,8 +11,9 @@
   var iframeSnippet = document.querySelector("[data-snippet-iframe]");
   var scriptSnippet = document.querySelector("[data-snippet-script]");
   var TITLE = "Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)";
-  var PRESETS = ["postcode", "radius_km", "chapter", "theme", "commune"];
-  var LOCKABLE = ["postcode", "radius_km", "chapter", "theme", "commune"];
+  var PRESETS = ["q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
+                 "service", "free"];
+  var LOCKABLE = PRESETS;
 
   function attr(text) {
     return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;")
