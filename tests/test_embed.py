@@ -182,7 +182,8 @@ def test_builder_offers_the_presets_and_a_snippet_to_copy(client):
     assert page.find("select", name="chapter") and page.find("select", name="radius_km")
     assert page.find("input", name="commune") and page.find("input", name="postcode")
     assert {a["value"] for a in page.find("input", type="checkbox", name="lock")} == {
-        "postcode", "radius_km", "chapter", "theme", "commune"}
+        "q", "postcode", "radius_km", "chapter", "theme", "commune", "audience", "service",
+        "free"}
     snippet = Elements(page.text_of("textarea", id="snippet-iframe"))
     (frame,) = snippet.find("iframe")
     assert frame["src"] == "http://localhost/embed"

@@ -45,6 +45,10 @@ HTML_URLS = [
     "/?commune=%22%3C%2Fscript%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "/?theme=%24%7Balert(1)%7D&postcode=5000",
     "/?postcode=5000%22%20onfocus%3D%22alert(1)",
+    # hostile words typed in "De quoi s'agit-il ?", and hostile groups they find
+    "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+    "/?q=onerror&postcode=5000",
+    "/embed?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "/embed?postcode=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
 ]
 DATA_URLS = [
@@ -55,6 +59,8 @@ DATA_URLS = [
     "/api/v1/groups/xss-un",
     "/api/v1/groups.geojson",
     "/api/v1/meeting-guide.json",
+    "/api/v1/suggest?q=onerr",
+    "/api/v1/search?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
 ]
 CSV_URLS = ["/api/v1/groups.csv"]
 
@@ -195,6 +201,10 @@ def test_the_corpus_is_really_in_the_outputs(xss_app):
     assert len(markers["markers"]) >= 2
     api = fetch(xss_app, "/api/v1/search?postcode=5000&radius_km=20").get_json()
     assert {r["group"]["slug"] for r in api["results"]} == {"xss-un", "xss-cache"}
+    words = fetch(xss_app, "/?q=onerror&postcode=5000").get_data(as_text=True)
+    assert "Groupe &lt;img src=x onerror=alert(1)&gt; un" in words
+    suggested = fetch(xss_app, "/api/v1/suggest?q=onerr").get_json()["suggestions"]
+    assert f"Groupe {IMG} un" in {s["label"] for s in suggested}
 
 
 def test_pages_link_only_safe_schemes(xss_app):
