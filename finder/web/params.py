@@ -119,7 +119,8 @@ def parse_text(raw: str) -> tuple[str, str]:
         return "", ("Votre recherche ne contient pas de mot. Écrivez ce que vous vivez, "
                     "par exemple « deuil », « alcool » ou « Parkinson ».")
     if all(w in STOPWORDS or len(w) < 2 for w in found):
-        return "", (f"« {text} » : ces mots sont trop courants pour trouver un groupe. "
+        return "", (f"Votre recherche « {text} » ne contient que des mots trop courants "
+                    "pour trouver un groupe. "
                     "Écrivez ce que vous vivez, par exemple « deuil », « alcool » ou "
                     "« Parkinson ».")
     return text, ""
