@@ -36,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import idna
 
+from .audience import audience_kinds
 from .models import ADDRESS_KINDS, CHAPTER_SLUGS, KINDS, Group, Place
 from .schedule import parse_schedule
 from .schedule.columns import ColumnError, schedule_from_columns

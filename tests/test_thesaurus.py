@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from finder.config import data_file
-from finder.db import get_store
+from finder.db import get_inventory
 from finder.text import fold
-from finder.textindex import text_index_for
 from finder.thesaurus import THESAURUS_NAME, ThesaurusError, read_thesaurus
 
 
@@ -26,8 +25,8 @@ def test_the_shipped_thesaurus_reads_and_every_target_finds_a_group(demo_app):
     thesaurus = read_thesaurus(data_file(THESAURUS_NAME))
     assert len(thesaurus.entries) > 50
     with demo_app.app_context():
-        store = get_store()
-        index = text_index_for(store)
+        inventory = get_inventory()
+        store, index = inventory.store(), inventory.text_index
         dead = [t for t in thesaurus.targets()
                 if not store.text_matches('"' + t + '"*')]
         assert index.thesaurus.entries == thesaurus.entries
