@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .config import DEMO_INVENTORY_NAME, data_file
-from .db import geocoder_chain, get_geography, get_store
+from .db import geocoder_chain, get_geography, get_inventory, get_store
 from .geocoding import PRECISION_WORDS
 from .inventory_file import InventoryFileError, visible, write_csv
 from .models import CHAPTER_SLUGS, Query
@@ -163,12 +163,14 @@ def _not_placed(resolved) -> str:
 @click.option("--chapter", type=click.Choice(CHAPTER_SLUGS))
 @click.option("--theme")
 @click.option("--commune", help="Nom ou code INS de la commune.")
+@click.option("--q", "text", help="De quoi s'agit-il ? (mots, comme sur le site).")
 @click.option("--limit", type=click.IntRange(1, 100000), default=None)
 @click.option("--json", "as_json", is_flag=True)
-def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json) -> None:
-    """Chercher des groupes, les plus proches d'abord."""
+def search_command(postcode, radius_km, chapter, theme, commune, text, limit,
+                   as_json) -> None:
+    """Chercher des groupes, les plus proches d'abord (avec --q : les plus pertinents)."""
     from .search import search
-    from .web.api_formats import group_with_places, public_results
+    from .web.api_formats import group_with_places, public_results, text_dict
     geography = get_geography()
     lat = lon = None
     if postcode:
@@ -184,11 +186,20 @@ def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json)
         nis = found.nis
     if postcode and radius_km is None:
         radius_km = 20.0
-    outcome = search(get_store(), Query(lat=lat, lon=lon, radius_km=radius_km, chapter=chapter,
-                                        theme=theme, commune_nis=nis, limit=limit))
+    if text:
+        from .web.params import parse_text
+        text, problem = parse_text(text)
+        if problem:
+            _fail(problem)
+    inventory = get_inventory()
+    outcome = search(inventory.store(), Query(lat=lat, lon=lon, radius_km=radius_km,
+                                              chapter=chapter, theme=theme, commune_nis=nis,
+                                              text=text or None, limit=limit),
+                     inventory.index, inventory.text_index)
     if as_json:   # what the API publishes: hidden places at their commune only
         click.echo(json.dumps({
             "count": outcome.total,
+            "text": text_dict(outcome.text),
             "results": public_results(outcome.results, geography),
             "nearest_outside_radius": public_results(outcome.nearest_outside, geography),
             "everywhere": [group_with_places(g, geography) for g in outcome.everywhere],
@@ -200,7 +211,8 @@ def search_command(postcode, radius_km, chapter, theme, commune, limit, as_json)
             click.echo(f"  plus proche : {r.distance_km:6.1f} km  {r.group.name} — {r.place.address_line()}")
     for r in outcome.results:
         distance = f"{r.distance_km:6.1f} km  " if r.distance_km is not None else ""
-        click.echo(f"{distance}{r.group.name} — {r.place.address_line()}")
+        relevance = f"pertinence {r.relevance:.2f}  " if r.relevance is not None else ""
+        click.echo(f"{distance}{relevance}{r.group.name} — {r.place.address_line()}")
     if outcome.everywhere:
         click.echo("Accessibles partout (téléphone, internet) : "
                    + "; ".join(g.name for g in outcome.everywhere))
