@@ -333,7 +333,8 @@ def check_row(row: dict, report: Report, in_service_area,
     group = Group(
         slug=key, name=row.get("name", ""), chapter=chapter, kind=kind,
         themes=split_list(row.get("themes", "")), audience=audience,
-        audience_kinds=audience_kinds(audience), services=services, cost=row.get("cost", ""), description=row.get("description", ""),
+        audience_kinds=audience_kinds(audience), services=services, cost=row.get("cost", ""),
+        description=row.get("description", ""),
         phone=phone, email=email, website=row.get("website", ""),
         source_url=row.get("source_url", ""), source_date=row.get("source_date", ""),
         checked_on=checked, demo=bool(demo), notes=row.get("notes", ""))
