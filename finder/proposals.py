@@ -74,7 +74,7 @@ def review_values(store, proposal: Proposal, today: Optional[dt.date] = None) ->
     values = {c: "" for c in editing.GROUP_FIELDS + PLACE_FIELDS}
     values |= {c: proposal.data.get(c, "") for c in NEW_GROUP_FIELDS + NEW_PLACE_FIELDS}
     values |= {"checked_on": (today or dt.date.today()).isoformat(), "show_exact": "oui",
-               "demo": "non"}
+               "demo": "non", "address_kind": "reunion"}
     return values
 
 

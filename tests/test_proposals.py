@@ -80,7 +80,7 @@ def review_form(client, proposal_id: int) -> dict:
     form = html[html.index('id="review-form"'):]
     form = form[:form.index("</form>")]
     values = dict(re.findall(r'name="([a-z_]+)" type="text" value="([^"]*)"', form))
-    values["description"] = re.search(r'name="description"[^>]*>([^<]*)<', form).group(1)
+    values |= dict(re.findall(r'<textarea id="[^"]+" name="([a-z_]+)"[^>]*>([^<]*)</textarea>', form))
     for name in ("chapter", "kind"):
         select = re.search(rf'name="{name}">(.*?)</select>', form, re.S).group(1)
         values[name] = re.search(r'<option value="([^"]+)" selected>', select).group(1)
@@ -134,6 +134,12 @@ def test_a_new_proposal_can_never_replace_an_existing_group(admin_app, editor_cl
 
 
 def test_a_correction_changes_only_its_group(admin_app, editor_client):
+    with admin_app.app_context():
+        from finder import editing
+        from finder.db import get_geography, get_writer
+        store = get_writer()
+        form = editing.group_form(store.group_by_slug(SLUG)) | {"notes": "Accès PMR à vérifier."}
+        assert editing.edit_group(store, get_geography(), SLUG, form, "x@example.org").change_id
     visitor = admin_app.test_client()
     html = visitor.get(f"/groupes/{SLUG}/signaler").get_data(as_text=True)
     as_shown = dict(re.findall(r'name="([a-z_]+)" type="text" value="([^"]*)"', html))
@@ -153,7 +159,8 @@ def test_a_correction_changes_only_its_group(admin_app, editor_client):
     accepted = editor_client.post(f"/admin/propositions/{proposal.id}/accepter",
                                   data=review_form(editor_client, proposal.id))
     assert accepted.status_code == 302
-    assert "04 999 99 99" in visitor.get(f"/groupes/{SLUG}").get_data(as_text=True)
+    public = visitor.get(f"/groupes/{SLUG}").get_data(as_text=True)
+    assert "04 999 99 99" in public and "Accès PMR à vérifier." in public   # notes kept
 
 
 def test_reject_deletes_and_only_admins_remove_a_group(admin_app, editor_client):

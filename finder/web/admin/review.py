@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from ... import editing, proposals
 from ...db import geocoder_chain, get_geography, get_writer
-from ...models import CHAPTERS, KINDS, content_hash
+from ...models import ADDRESS_KINDS, CHAPTERS, KINDS, content_hash
+from ...validation import PLACE_FIELDS
 from . import bp
 from .auth import admin_required, current_account
 from .groups import GROUP_LABELS, PLACE_LABELS
@@ -35,7 +36,8 @@ def render_review(proposal, values=None, errors=None, status: int = 200):
     return render_template(
         "admin/review.html", proposal=proposal, group=group, proposed=proposed,
         values=values or proposals.review_values(store, proposal), errors=errors or {},
-        labels=GROUP_LABELS | PLACE_LABELS, kinds=KINDS,
+        labels=GROUP_LABELS | PLACE_LABELS, kinds=KINDS, address_kinds=ADDRESS_KINDS,
+        group_fields=editing.GROUP_FIELDS, place_fields=PLACE_FIELDS,
         chapter_options=[(s, t) for s, t, _ in CHAPTERS],
         version=content_hash(group) if group else ""), status
 
