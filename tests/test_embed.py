@@ -9,6 +9,8 @@ import pytest
 
 from finder.web import framing
 
+from .conftest import DEMO_INVENTORY
+
 
 class Elements(HTMLParser):
     """Start tags with their attributes, and the text of textareas and scripts."""
@@ -176,8 +178,12 @@ def test_origins_and_keywords_are_accepted(make_app, value):
 
 # -- the builder --------------------------------------------------------------------------------
 
-def test_builder_offers_the_presets_and_a_snippet_to_copy(client):
-    html = client.get("/embed/builder").get_data(as_text=True)
+def test_builder_offers_the_presets_and_a_snippet_to_copy(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://entraide.example/")
+    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
+    # The snippet partners paste says the site's public address (https), from the setting.
+    html = app.test_client().get("/embed/builder", headers={"Host": "entraide.example"}
+                                 ).get_data(as_text=True)
     page = Elements(html)
     assert page.find("select", name="chapter") and page.find("select", name="radius_km")
     assert page.find("input", name="commune") and page.find("input", name="postcode")
@@ -186,12 +192,12 @@ def test_builder_offers_the_presets_and_a_snippet_to_copy(client):
         "free"}
     snippet = Elements(page.text_of("textarea", id="snippet-iframe"))
     (frame,) = snippet.find("iframe")
-    assert frame["src"] == "http://localhost/embed"
+    assert frame["src"] == "https://entraide.example/embed"
     assert frame["title"] and frame["loading"] == "lazy"
     assert frame["width"] == "100%" and frame["height"] == "600"
     script = Elements(page.text_of("textarea", id="snippet-script"))
     (tag,) = script.find("script")
-    assert tag["src"] == "http://localhost/static/js/embed-resize.js"
+    assert tag["src"] == "https://entraide.example/static/js/embed-resize.js"
     # The live preview is the same embed, and the page's only script is a file (CSP).
     (preview,) = page.find("iframe", **{"data-embed-preview": True})
     assert preview["src"] == frame["src"]

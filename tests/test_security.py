@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from werkzeug.exceptions import NotFound
 
+from finder.db import StartupError
 from finder.web.security import (SecurityConfigError, content_security_policy,
                                  frame_ancestors_source, tile_source)
 from finder.web.static_cache import ONE_YEAR, file_digest
@@ -18,17 +18,6 @@ def csp(response) -> dict[str, str]:
     header = response.headers["Content-Security-Policy"]
     return {d.split(" ", 1)[0]: (d.split(" ", 1) + [""])[1]
             for d in (p.strip() for p in header.split(";")) if d}
-
-
-def route_exists(app, path: str) -> bool:
-    adapter = app.url_map.bind("localhost")
-    try:
-        adapter.match(path.split("?")[0])
-    except NotFound:
-        return False
-    except Exception:          # redirect, method not allowed: it exists
-        return True
-    return True
 
 
 def assert_common_headers(response) -> None:
@@ -62,9 +51,7 @@ def test_the_page_inline_script_carries_this_responses_nonce_and_only_it(client)
     first = client.get("/?postcode=5000&radius_km=20")
     html = first.get_data(as_text=True)
     nonces = set(NONCE_TAG.findall(html))
-    if not nonces:
-        pytest.skip("the finder page renders no inline script yet")
-    assert len(nonces) == 1
+    assert len(nonces) == 1, "the finder page has one inline script, with its nonce"
     nonce = nonces.pop()
     assert f"'nonce-{nonce}'" in csp(first)["script-src"]
     # Every inline script has it: without the nonce the browser would block it.
@@ -88,8 +75,6 @@ def test_pages_may_only_be_framed_by_ourselves(client):
 
 def test_the_embed_may_be_framed_as_configured(make_app):
     app = make_app(EMBED_FRAME_ANCESTORS="https://partenaire.example")
-    if not route_exists(app, "/embed"):
-        pytest.skip("/embed is not written yet")
     response = app.test_client().get("/embed")
     assert response.status_code == 200
     ancestors = csp(response)["frame-ancestors"].split()
@@ -127,7 +112,7 @@ def test_a_tile_url_that_would_break_the_policy_is_refused(bad):
 
 
 def test_a_bad_tile_url_stops_the_app_at_start_up(make_app):
-    with pytest.raises(SecurityConfigError, match="TILE_URL"):
+    with pytest.raises(StartupError, match="FINDER_TILE_URL"):
         make_app(TILE_URL="https://evil.example; script-src *")
 
 
@@ -202,8 +187,6 @@ def test_pages_link_fingerprinted_assets(client):
 
 
 def test_self_hosted_leaflet_is_fingerprinted_too(demo_app):
-    if "assets.leaflet" not in demo_app.view_functions:
-        pytest.skip("the Leaflet asset route is not written yet")
     from flask import url_for
     with demo_app.test_request_context():
         url = url_for("assets.leaflet", filename="leaflet.js")
@@ -232,3 +215,59 @@ def test_styles_come_from_stylesheets_only_on_every_kind_of_page(client):
 def _a_group_with_places(client) -> str:
     groups = client.get("/api/v1/groups").get_json()["groups"]
     return next(g["slug"] for g in groups if g.get("places"))
+
+
+# -- the public base URL and trusted hosts ------------------------------------------------------
+
+FEED = "/api/v1/meeting-guide.json"
+
+
+def public_app(make_app, **config):
+    from tests.conftest import DEMO_INVENTORY
+    app = make_app(**config)
+    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
+    return app
+
+
+def test_a_forged_host_is_never_written_into_the_feed_or_the_contract(make_app):
+    """Without the setting, absolute URLs still never come from the Host header."""
+    client = public_app(make_app).test_client()
+    feed = client.get(FEED, headers={"Host": "evil.example"})
+    assert feed.status_code == 200 and "public" in feed.headers["Cache-Control"]
+    assert "evil.example" not in feed.get_data(as_text=True)
+    assert all(m["url"].startswith("http://127.0.0.1:5000/groupes/") for m in feed.get_json())
+    contract = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"})
+    assert contract.get_json()["servers"] == [{"url": "http://127.0.0.1:5000"}]
+    page = client.get("/groupes/" + feed.get_json()[0]["slug"], headers={"Host": "evil.example"})
+    assert page.status_code == 200 and "evil.example" not in page.get_data(as_text=True)
+
+
+def test_absolute_urls_come_from_the_public_base_url(make_app):
+    client = public_app(make_app, PUBLIC_BASE_URL="https://entraide.example/").test_client()
+    feed = client.get(FEED, headers={"Host": "entraide.example"})
+    assert feed.status_code == 200
+    assert all(m["url"].startswith("https://entraide.example/groupes/") for m in feed.get_json())
+    contract = client.get("/api/v1/openapi.json", headers={"Host": "entraide.example"})
+    assert contract.get_json()["servers"] == [{"url": "https://entraide.example"}]
+    embed = client.get("/embed?postcode=5000", headers={"Host": "entraide.example"})
+    assert 'href="https://entraide.example/?postcode=5000' in embed.get_data(as_text=True)
+
+
+def test_with_a_public_base_url_other_hosts_are_refused(make_app):
+    app = public_app(make_app, PUBLIC_BASE_URL="https://entraide.example",
+                     ALLOWED_HOSTS="127.0.0.1 sante.example")
+    client = app.test_client()
+    for host in ("entraide.example", "127.0.0.1:8000", "sante.example"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    refused = client.get(FEED, headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+    page = client.get("/", headers={"Host": "evil.example"})
+    assert page.status_code == 400 and "Recherche impossible" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["entraide.example", "ftp://entraide.example",
+                                   "https://entraide.example/?x=1", "https://",
+                                   "https://user:pw@entraide.example", "https://a..b"])
+def test_a_public_base_url_that_is_not_one_stops_the_app(make_app, value):
+    with pytest.raises(StartupError, match="FINDER_PUBLIC_BASE_URL"):
+        make_app(PUBLIC_BASE_URL=value)

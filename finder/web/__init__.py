@@ -1,22 +1,44 @@
-"""Views: pages, map data, embed and API. They call search; they never build SQL."""
+"""Views: pages, map data, embed, API and admin. They call search; they never build SQL.
+
+`init_app` is the one place where the site's blueprints and request hooks are registered,
+in this order (no other module registers an app-wide hook or rewrites a view):
+
+1. the request log: first `before_request` (it times everything) and, because Flask runs
+   `after_request` functions last-registered first, the last to see the response;
+2. security: trusted proxies, the public base URL and trusted hosts, security headers;
+3. fingerprinted static files (their Cache-Control);
+4. rate limits on routes (Flask-Limiter's `before_request`), budgets for actions (throttle);
+5. start-up checks of other settings (SCHEDULE_NOW);
+6. CSRF on every POST (the read-only API exempt);
+7. the error policy (errors.py: JSON under /api/ and for the map data, pages elsewhere);
+8. the blueprints: Leaflet assets, pages, map data, embed, API, calendars (.ics), health,
+   admin, proposals.
+"""
 from __future__ import annotations
 
 from flask import Flask
 
+from ..db import StartupError, startup_message
+
 
 def init_app(app: Flask) -> None:
-    from . import api, assets, embed, forms, mapdata, pages, security, throttle
+    from . import (admin, api, assets, calendar, clock, embed, errors, forms, health,
+                   mapdata, pages, proposals, ratelimit, requestlog, security, static_cache,
+                   throttle)
 
-    security.init_app(app)
-    from . import clock; clock.init_app(app)  # noqa: E702
+    requestlog.init_app(app)
+    try:
+        security.init_app(app)
+        static_cache.init_app(app)
+        ratelimit.init_app(app)
+    except ValueError as exc:       # SecurityConfigError, RATELIMIT_EXEMPT: one paragraph
+        raise StartupError(startup_message(exc, "FINDER_" + str(exc).split()[0])) from None
+    throttle.init_app(app)
+    clock.init_app(app)
     csrf = forms.init_app(app)
     csrf.exempt(api.bp)                  # read-only, no session: nothing to forge
-    throttle.init_app(app)
+    errors.init_app(app)
     assets.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(mapdata.bp)
-    app.register_blueprint(embed.bp)
-    app.register_blueprint(api.bp)
-    from . import calendar; app.register_blueprint(calendar.bp)  # noqa: E702
-    from . import health, pagecache; app.register_blueprint(health.bp); pagecache.init_app(app)  # noqa: E702,E501
-    from . import admin, proposals; admin.init_app(app); app.register_blueprint(proposals.bp)  # noqa: E702,E501
+    for blueprint in (pages.bp, mapdata.bp, embed.bp, api.bp, calendar.bp, health.bp,
+                      admin.bp, proposals.bp):
+        app.register_blueprint(blueprint)

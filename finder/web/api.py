@@ -1,7 +1,8 @@
 """Open data API, read-only JSON under /api/v1 (documented at /api/v1/openapi.json).
 
 Conventions (the OpenAPI document says the same):
-- every answer under /api/ is JSON (or GeoJSON / CSV for those formats), never HTML;
+- every answer under /api/ is JSON (or GeoJSON / CSV for those formats), never HTML
+  (errors: web/errors.py, the site's one error policy);
 - errors are {"error": {"code", "message"[, "parameter"][, "suggestions"]}} with a 4xx
   status; messages are French, for people; codes are stable, for programs:
   400 invalid_parameter / missing_parameter, 404 not_found / group_not_found /
@@ -24,24 +25,21 @@ Conventions (the OpenAPI document says the same):
 from __future__ import annotations
 
 import json
-import logging
 from typing import Optional
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import BuildError
 
 from ..db import get_geography, get_inventory, get_store
 from ..meeting_guide import meeting_guide
 from ..models import CHAPTER_SLUGS, Resolved
-from ..store import StoreError
 from ..text import fold
 from . import api_formats
 from .api_formats import (group_with_places, public_csv, public_results, results_geojson,
                           text_dict)
+from .errors import ApiError
 from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search, run_search
-
-log = logging.getLogger(__name__)
+from .security import public_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -52,12 +50,6 @@ DEFAULT_SUGGESTIONS = 10
 CACHE_SECONDS = 300
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra):
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
 # -- responses -----------------------------------------------------------------------------
@@ -77,53 +69,6 @@ def whole_inventory(key: tuple, build, mimetype: str) -> Response:
     response = Response(output.body, mimetype=mimetype)
     response.set_etag(output.etag)
     return response
-
-
-def error_response(status: int, code: str, message: str, **extra) -> Response:
-    error = {"code": code, "message": message}
-    error.update({k: v for k, v in extra.items() if v not in (None, "")})
-    return json_response({"error": error}, status)
-
-
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, **exc.extra)
-
-
-@bp.errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter):
-    return error_response(400, "invalid_parameter", exc.message, parameter=exc.name)
-
-
-@bp.errorhandler(400)
-@bp.errorhandler(404)
-@bp.errorhandler(405)
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    if isinstance(exc, NotFound):
-        return error_response(404, "not_found", "Cette adresse de l'API n'existe pas. "
-                              "La liste des adresses est dans /api/v1/openapi.json.")
-    if isinstance(exc, MethodNotAllowed):
-        response = error_response(405, "method_not_allowed",
-                                  "L'API se lit seulement (GET).")
-        response.headers["Allow"] = ", ".join(exc.valid_methods or ("GET", "HEAD", "OPTIONS"))
-        return response
-    status = exc.code if exc.code and 400 <= exc.code < 600 else 400
-    return error_response(status, exc.name.lower().replace(" ", "_"),
-                          "La demande n'a pas pu être traitée.")
-
-
-@bp.errorhandler(StoreError)
-def _store_error(exc: StoreError):
-    log.error("store unavailable: %s", exc)
-    return error_response(503, "unavailable", "Le répertoire est momentanément indisponible.")
-
-
-@bp.errorhandler(500)
-def _internal_error(exc):
-    # Code-specific handlers run before generic ones: without this, the site's HTML page.
-    log.error("API error on %s", request.path, exc_info=getattr(exc, "original_exception", exc))
-    return error_response(500, "internal_error", "Un problème est survenu de notre côté.")
 
 
 @bp.after_request
@@ -319,18 +264,13 @@ def groups_csv():
 
 
 def _group_url(group) -> str:
-    for endpoint in ("pages.group", "pages.group_page"):
-        try:
-            return url_for(endpoint, slug=group.slug, _external=True)
-        except BuildError:
-            continue
-    return url_for("api.group", slug=group.slug, _external=True)
+    return public_url("pages.group", slug=group.slug)
 
 
 @bp.get("/v1/meeting-guide.json")
 def meeting_guide_feed():
-    # Its entries carry absolute URLs: kept per site address they were written for.
-    return whole_inventory(("meeting-guide", request.host_url), lambda: json_body(
+    # Its entries' absolute URLs come from the public base URL, never from the Host header.
+    return whole_inventory(("meeting-guide",), lambda: json_body(
         meeting_guide(get_store().all_groups(), get_geography(), _group_url)), JSON)
 
 
@@ -400,4 +340,4 @@ def suggest():
 @bp.get("/v1/openapi.json")
 def openapi():
     from .openapi import document
-    return json_response(document(request.host_url.rstrip("/")))
+    return json_response(document(current_app.extensions["finder_security"]["base_url"]))

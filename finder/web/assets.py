@@ -50,7 +50,8 @@ def _url(endpoint: str, directory: Path, filename: str) -> str:
 def asset_urls(app: Flask) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(js, css) as (name, URL) lists for mapview.configure_assets."""
     static = Path(app.static_folder or "")
-    with app.test_request_context():
+    # On the public host: with FINDER_PUBLIC_BASE_URL set, "localhost" is not a trusted one.
+    with app.test_request_context(base_url=app.extensions["finder_security"]["base_url"]):
         js = [("leaflet", _url("assets.leaflet", LEAFLET_DIR, "leaflet.js")),
               ("markercluster", _url("assets.markercluster", MARKERCLUSTER_DIR,
                                      "leaflet.markercluster.js")),

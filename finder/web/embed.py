@@ -9,13 +9,14 @@ Framing: see framing.py (EMBED_FRAME_ANCESTORS for /embed, 'self' for the builde
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from markupsafe import escape
 
 from ..audience import AUDIENCES
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, SERVICE_LABELS
 from . import framing, security
+from .pagecache import cached_page
 from .pages import render_finder
 from .params import RADIUS_CHOICES, BadParameter
 
@@ -62,6 +63,7 @@ def _framing() -> None:
 
 
 @bp.get("/embed")
+@cached_page("embed.embed")
 def embed():
     lock = parse_lock(request.args.get("lock", ""))
     link_args = {"lock": ",".join(lock)} if lock else {}
@@ -73,7 +75,7 @@ def _full_site_url() -> str:
     """The same search on the full site (absolute: the link leaves the iframe)."""
     keep = PRESETS + ("lat", "lon", "page")
     args = {k: v for k in keep if (v := request.args.get(k, "").strip())}
-    return url_for("pages.index", _external=True, **args)
+    return security.public_url("pages.index", **args)
 
 
 @bp.get("/embed/builder")
@@ -89,14 +91,14 @@ def builder():
     query = {k: v for k, v in presets.items() if v and not (k == "radius_km" and v == "20")}
     if lock:
         query["lock"] = ",".join(lock)
-    embed_url = url_for("embed.embed", _external=True, **query)
+    embed_url = security.public_url("embed.embed", **query)
     # Unversioned (no ?v=): partners paste it once, it must keep working after updates.
-    resize_url = url_for("static", filename="js/embed-resize.js", _external=True).split("?")[0]
+    resize_url = security.public_url("static", filename="js/embed-resize.js").split("?")[0]
     return render_template(
         "embed_builder.html",
         presets=presets, lock=lock, lockable=[(k, LOCK_LABELS[k]) for k in LOCKABLE],
         height=height, embed_url=embed_url,
-        embed_base=url_for("embed.embed", _external=True),
+        embed_base=security.public_url("embed.embed"),
         iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,
         script_snippet=script_snippet(resize_url),
         chapters=[(slug, title) for slug, title, _ in CHAPTERS],

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify
 
 from ..db import get_geography, get_inventory, get_reader
 from ..geography import GeographyError
@@ -28,27 +28,6 @@ from ..store import StoreError
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
-UNAVAILABLE_TITLE = "Répertoire momentanément indisponible"
-UNAVAILABLE_MESSAGE = ("Le répertoire ne peut pas être consulté pour le moment. Réessayez "
-                       "dans quelques minutes.")
-
-
-@bp.app_errorhandler(StoreError)
-def unavailable(exc: StoreError):
-    """No readable inventory at all (never the case once one was read: see snapshot.py)."""
-    log.error("inventory unavailable: %s", exc)
-    headers = {"Retry-After": "60", "Cache-Control": "no-store"}
-    if request.path.startswith(("/api/", "/carte/")) or request.path.endswith(".json"):
-        return ({"error": {"code": "unavailable", "message": UNAVAILABLE_MESSAGE}}, 503,
-                headers)
-    try:
-        body = render_template("error.html", status=503, title=UNAVAILABLE_TITLE,
-                               message=UNAVAILABLE_MESSAGE)
-    except Exception:                    # the error page itself needs nothing more
-        body = (f'<!doctype html><html lang="fr"><meta charset="utf-8">'
-                f"<title>{UNAVAILABLE_TITLE}</title><h1>{UNAVAILABLE_TITLE}</h1>"
-                f"<p>{UNAVAILABLE_MESSAGE}</p>")
-    return body, 503, headers
 
 
 def _geography() -> dict:

@@ -36,6 +36,7 @@ from ..mapcontent import MIXED, is_approximate, place_details, public_point
 from ..models import Result
 from ..serialize import public_place
 from .clock import request_moment
+from .errors import error_response
 from .params import BadParameter, parse_search
 
 bp = Blueprint("mapdata", __name__)
@@ -43,16 +44,6 @@ bp = Blueprint("mapdata", __name__)
 DATA_FORMAT = 1                 # bump when the JSON changes shape: old ETags stop matching
 MAX_DETAIL_IDS = 100
 _IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,%d}$" % (MAX_DETAIL_IDS - 1))
-
-
-def _error(status: int, code: str, message: str, parameter: str = "") -> Response:
-    error = {"code": code, "message": message}
-    if parameter:
-        error["parameter"] = parameter
-    response = Response(json.dumps({"error": error}, ensure_ascii=False), status=status,
-                        mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _stamp(inventory) -> list:
@@ -75,10 +66,7 @@ def _conditional(key: list, build) -> Response:
 @bp.get("/carte/lieux.json")
 def places():
     geography, inventory = get_geography(), get_inventory()
-    try:
-        req = parse_search(request.args, geography)
-    except BadParameter as exc:
-        return _error(400, "bad_parameter", exc.message, exc.name)
+    req = parse_search(request.args, geography)      # BadParameter: errors.py, JSON 400
     query = req.query.unpaged()
 
     def build() -> bytes:
@@ -144,9 +132,8 @@ def marker_rows(place_ids: list[int], points: dict) -> tuple[list[list], int]:
 def details():
     raw = (request.args.get("ids") or "").strip()
     if not _IDS.match(raw):
-        return _error(400, "bad_parameter",
-                      f"Liste de lieux non valide : des numéros séparés par des virgules "
-                      f"({MAX_DETAIL_IDS} au plus).", "ids")
+        raise BadParameter("ids", f"Liste de lieux non valide : des numéros séparés par des "
+                                  f"virgules ({MAX_DETAIL_IDS} au plus).")
     ids = list(dict.fromkeys(int(x) for x in raw.split(",")))
     store, moment = get_store(), request_moment()
     return _conditional(_stamp(get_inventory()) + ["details", ids, moment.isoformat()],
@@ -160,8 +147,8 @@ def place(place_id: int):
     store, moment = get_store(), request_moment()
     found = place_details_list(store, get_geography(), [place_id], moment)
     if not found:
-        return _error(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez la page "
-                                        "de recherche.")
+        return error_response(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez "
+                                                "la page de recherche.")
     return _conditional(_stamp(get_inventory()) + ["place", place_id, moment.isoformat()],
                         lambda: json.dumps(
         found[0], ensure_ascii=False, separators=(",", ":")).encode())

@@ -2,9 +2,10 @@
 
 Rendering the finder page (50 results, the search form with 281 communes) costs far more
 than the search itself, so the cached ranking alone cannot make repeated searches cheap.
-This wraps the views of CACHED_ENDPOINTS: a 200 HTML body is kept in the current
-Inventory's page cache (`Inventory.pages`: an import or an edit makes a new Inventory,
-and the pages of the old one go with it), keyed on the endpoint, scheme, host, path, the
+A view decorated with `@cached_page("endpoint")` (the finder page, the embed) has its
+200 HTML body kept in the current Inventory's page cache (`Inventory.pages`: an import or
+an edit makes a new Inventory, and the pages of the old one go with it), keyed on the
+endpoint, scheme, host, path, the
 query's parameters normalised (`page_key`: parameter order, empty parameters and
 `page=1` do not make another page) and the hour in Brussels (web/clock.py: pages show
 the next meeting computed at that moment, so a cached page never keeps a meeting that
@@ -19,20 +20,19 @@ log) run as usual; only the view's work is skipped. What is kept never leaves th
 PAGE_CACHE_BYTES: budget per process and inventory (default 32 MiB, about 200 result
 pages; 0 when TESTING); 0 = off. A body over a quarter of the budget is not kept.
 A view whose output depends on anything else than those keys (cookies, headers, time
-of day) must not be listed in CACHED_ENDPOINTS.
+of day) must not be decorated.
 """
 from __future__ import annotations
 
 import secrets
 from functools import wraps
 
-from flask import Flask, g, request
+from flask import g, request
 
 from ..db import get_inventory
 from .clock import request_moment
 from .security import csp_nonce
 
-CACHED_ENDPOINTS = ("pages.index", "embed.embed")
 _PLACEHOLDER = "nonce-" + secrets.token_hex(16)     # never sent: replaced in every response
 
 
@@ -52,6 +52,11 @@ def _key(endpoint: str) -> tuple:
 
 def _weight(body: str) -> int:
     return len(body) * (1 if body.isascii() else 2) + 200
+
+
+def cached_page(endpoint: str):
+    """Decorator: keep this view's 200 HTML pages (see the module's docstring)."""
+    return lambda view: cached_view(endpoint, view)
 
 
 def cached_view(endpoint: str, view):
@@ -78,12 +83,3 @@ def cached_view(endpoint: str, view):
         return rv
     return wrapper
 
-
-def init_app(app: Flask) -> None:
-    """Call after the blueprints are registered (web/__init__.py does)."""
-    for endpoint in CACHED_ENDPOINTS:
-        view = app.view_functions.get(endpoint)
-        if view is not None and not getattr(view, "_page_cached", False):
-            wrapped = cached_view(endpoint, view)
-            wrapped._page_cached = True
-            app.view_functions[endpoint] = wrapped

@@ -1,4 +1,4 @@
-"""The finder's pages: the search page (`/`), a group's page, and the French error pages.
+"""The finder's pages: the search page (`/`) and a group's page (errors: errors.py).
 
 `render_finder` parses the URL, searches and renders a template; the embed view reuses it
 with its own layout (see templates/partials/finder_body.html for the variables it gets).
@@ -9,8 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flask import (Blueprint, current_app, jsonify, render_template, request, url_for)
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from .. import mapview
 from ..db import get_geography, get_inventory, get_store
@@ -18,10 +17,13 @@ from ..geography import ATTRIBUTION
 from ..audience import AUDIENCES
 from ..models import CHAPTERS, PRECISION_LABELS, SERVICE_LABELS
 from .clock import request_moment
+from .errors import error_response
+from .pagecache import cached_page
 from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search, run_search
 from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
+from .security import public_url
 
 bp = Blueprint("pages", __name__)
 
@@ -112,6 +114,7 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
 
 
 @bp.get("/")
+@cached_page("pages.index")
 def index():
     return render_finder("finder.html")
 
@@ -269,14 +272,14 @@ def group(slug: str):
     store, geography = get_store(), get_geography()
     found = store.group_by_slug(slug) if len(slug) <= MAX_SLUG else None
     if found is None:
-        return render_error(404, "Groupe introuvable",
-                            "Ce groupe ne figure pas (ou plus) dans le répertoire. "
-                            "Il a peut-être changé de nom ou cessé ses activités.")
+        return error_response(404, "group_not_found", title="Groupe introuvable",
+                              message="Ce groupe ne figure pas (ou plus) dans le répertoire. "
+                                      "Il a peut-être changé de nom ou cessé ses activités.")
     moment = request_moment()
     view = group_view(found, geography, moment, upcoming=UPCOMING_DATES)
     map_parts = (mapview.map_for_group(found, geography, tiles_config(), moment=moment)
                  if found.places else None)
-    page = url_for("pages.group", slug=found.slug, _external=True)
+    page = public_url("pages.group", slug=found.slug)
     report = mailto_href(
         current_app.config.get("MAINTAINER_EMAIL", ""),
         subject=f"Erreur dans la fiche « {found.name} »",
@@ -314,66 +317,3 @@ def _url_host(url: str) -> str:
 def _capitalize_first(text: str) -> str:
     """Upper-case the first letter only (Jinja's capitalize lowers the rest)."""
     return text[:1].upper() + text[1:] if text else text
-
-
-ERROR_TITLES = {
-    400: "Recherche impossible",
-    404: "Page introuvable",
-    405: "Action non prévue",
-    500: "Erreur du site",
-}
-ERROR_MESSAGES = {
-    400: "La demande contient une valeur que le site ne peut pas utiliser.",
-    404: "Cette page n'existe pas. L'adresse est peut-être incomplète ou ancienne.",
-    405: "Cette page ne s'utilise pas de cette façon.",
-    500: "Un problème est survenu de notre côté. Réessayez dans quelques minutes.",
-}
-JSON_CODES = {400: "bad_parameter", 404: "not_found", 405: "method_not_allowed",
-              500: "internal_error"}
-
-
-def _wants_json() -> bool:
-    """The API and the map's JSON routes answer errors in JSON, the rest with a page."""
-    path = request.path
-    return path.startswith("/api/") or path.endswith((".json", ".geojson"))
-
-
-def render_error(status: int, title: str = "", message: str = ""):
-    title = title or ERROR_TITLES.get(status, "Erreur")
-    message = message or ERROR_MESSAGES.get(status, "")
-    if _wants_json():
-        return jsonify(error={"code": JSON_CODES.get(status, "error"), "message": message}), status
-    try:
-        body = render_template("error.html", status=status, title=title, message=message)
-    except Exception:                        # last resort: never a stack trace
-        current_app.logger.exception("error page failed to render")
-        body = (f"<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\">"
-                f"<title>{title}</title><h1>{title}</h1><p>{message}</p>")
-    return body, status
-
-
-@bp.app_errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter):
-    return render_error(400, message=exc.message)
-
-
-@bp.app_errorhandler(400)
-def _bad_request(exc: HTTPException):
-    return render_error(400)
-
-
-@bp.app_errorhandler(404)
-def _not_found(exc: HTTPException):
-    return render_error(404)
-
-
-@bp.app_errorhandler(405)
-def _not_allowed(exc: HTTPException):
-    body, status = render_error(405)
-    allowed = getattr(exc, "valid_methods", None)
-    return body, status, ({"Allow": ", ".join(allowed)} if allowed else {})
-
-
-@bp.app_errorhandler(500)
-def _server_error(exc: Exception):
-    return render_error(500)

@@ -1,4 +1,4 @@
-"""Rate limits on searches and the API (Flask-Limiter), with a clear French 429.
+"""Rate limits on searches and the API (Flask-Limiter); the French 429 is in errors.py.
 
 Four budgets per client address and per minute, each shared by its routes:
 
@@ -41,8 +41,8 @@ from typing import Optional
 
 import threading
 
-from flask import Flask, current_app, g, render_template, request
-from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+from flask import Flask, current_app, g, request
+from flask_limiter import ApplicationLimit, Limiter
 from limits.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ DEFAULTS = {
 SEARCH_PATHS = ("/", "/carte/lieux.json")
 BULK_PATHS = ("/api/v1/groups", "/api/v1/groups.geojson", "/api/v1/groups.csv",
               "/api/v1/meeting-guide.json")
-TITLE = "Trop de recherches d'un coup"
 
 
 def bucket() -> Optional[str]:
@@ -114,32 +113,12 @@ def _warn_unconfigured_proxy() -> None:
                     "budget. Set FINDER_PROXY_COUNT to the number of trusted proxies.")
 
 
-def retry_after_seconds(limiter: Limiter) -> int:
-    current = limiter.current_limit
+def retry_after_seconds() -> int:
+    """Seconds until this request's budget is renewed (the 429 answer is in errors.py)."""
+    current = current_app.extensions["finder_ratelimit"]["limiter"].current_limit
     if current is None:
         return 60
     return max(1, int(current.reset_at - time.time()))
-
-
-def too_many_requests(exc: RateLimitExceeded):
-    limiter: Limiter = current_app.extensions["finder_ratelimit"]["limiter"]
-    wait = retry_after_seconds(limiter)
-    delay = f"{wait}\u00a0seconde{'s' if wait > 1 else ''}"
-    headers = {"Retry-After": str(wait), "Cache-Control": "no-store"}
-    if request.path.startswith("/api/"):
-        message = (f"Trop de demandes en peu de temps depuis cette adresse : réessayez dans "
-                   f"{delay}.")
-        body = {"error": {"code": "rate_limited", "message": message, "retry_after": wait}}
-        return body, 429, headers
-    message = (f"Vous avez lancé beaucoup de recherches en peu de temps. Réessayez dans "
-               f"{delay}\u00a0: la recherche fonctionnera de nouveau normalement.")
-    try:
-        html = render_template("error.html", status=429, title=TITLE, message=message)
-    except Exception:                    # never a stack trace, even without templates
-        log.exception("429 page failed to render")
-        html = (f'<!doctype html><html lang="fr"><meta charset="utf-8"><title>{TITLE}</title>'
-                f"<h1>{TITLE}</h1><p>{message}</p>")
-    return html, 429, headers
 
 
 class LocalStorage(Storage):
@@ -224,5 +203,4 @@ def init_app(app: Flask) -> Limiter:
         "warned": False}
     limiter.request_filter(_exempt_client)
     limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, too_many_requests)
     return limiter

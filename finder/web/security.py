@@ -12,6 +12,12 @@ Who may frame a page (CSP frame-ancestors) is decided per request: `'self'` unle
 Behind a reverse proxy, FINDER_PROXY_COUNT=<number of proxies> makes the app trust that
 many X-Forwarded-For / X-Forwarded-Proto hops (werkzeug ProxyFix); with the default 0,
 those headers are ignored, so a visitor cannot forge an address or a scheme.
+
+Absolute URLs (the feed's `url`, the embed snippet, OpenAPI `servers`, a printed group
+page) come from FINDER_PUBLIC_BASE_URL through `public_url()`, never from the Host header.
+When it is set, requests for any other host (FINDER_ALLOWED_HOSTS adds some, e.g. the
+address a load balancer's health check uses) are refused with a 400 (Flask's
+TRUSTED_HOSTS).
 """
 from __future__ import annotations
 
@@ -19,12 +25,13 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .static_cache import is_static_request
 
 DEFAULT_FRAME_ANCESTORS = "'self'"
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 HSTS = "max-age=31536000"
 PERMISSIONS_POLICY = ("geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
                       "accelerometer=(), gyroscope=(), magnetometer=(), fullscreen=(self)")
@@ -129,18 +136,65 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
-def init_app(app: Flask) -> None:
-    """Production hardening, in this order: request log (first in, so it times everything
-    and sees the final response), proxies, headers, fingerprinted static files, rate limits.
+def public_base_url(value: str) -> str:
+    """FINDER_PUBLIC_BASE_URL normalised ("https://entraide.example/finder"), or "".
+
+    Raises SecurityConfigError for anything but http(s)://host[:port][/path].
     """
-    from . import framing, ratelimit, requestlog, static_cache
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (UnicodeError, ValueError):
+        host, port = "", None
+    if (parts.scheme not in ("http", "https") or not host or not _HOST.match(host)
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise SecurityConfigError(
+            "PUBLIC_BASE_URL doit être l'adresse publique du site, http(s)://nom[:port][/chemin] "
+            f"(par ex. https://entraide.example) : « {value} ».")
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}{parts.path.rstrip('/')}"
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL for partners, feeds and print-outs: the configured public base URL
+    followed by the route's path, never the request's Host header (a visitor could make a
+    publicly cached feed point elsewhere)."""
+    base = current_app.extensions["finder_security"]["base_url"]
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return base + path
+
+
+def trusted_hosts(base_url: str, allowed: str) -> list[str] | None:
+    """With a public base URL, only its host (and FINDER_ALLOWED_HOSTS) may be asked for."""
+    if not base_url:
+        return None
+    extra = [h for h in re.split(r"[\s,]+", allowed or "") if h]
+    return [urlsplit(base_url).hostname or ""] + extra
+
+
+def init_app(app: Flask) -> None:
+    """Proxies, public base URL and trusted hosts, nonces and headers (web/__init__ orders
+    this among the other hooks)."""
+    from . import framing
 
     framing.check_setting(app)
-    requestlog.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["public_url"] = public_url
     app.config.setdefault("PROXY_COUNT", 0)
-    app.extensions["finder_security"] = {"tiles": tile_source(app.config.get("TILE_URL", ""))}
+    base = public_base_url(str(app.config.get("PUBLIC_BASE_URL") or ""))
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(base, str(app.config.get("ALLOWED_HOSTS", "")))
+    app.extensions["finder_security"] = {
+        "tiles": tile_source(app.config.get("TILE_URL", "")),
+        # Unset (a trial on one's own computer): the address `make run` serves.
+        "base_url": base or DEVELOPMENT_BASE_URL,
+        "base_url_configured": bool(base),
+    }
     trust_proxies(app)
     app.after_request(add_security_headers)
-    static_cache.init_app(app)
-    ratelimit.init_app(app)

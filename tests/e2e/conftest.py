@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import struct
 import threading
 import zlib
@@ -79,12 +80,19 @@ def screenshot_path(name: str) -> Path:
     return folder / f"{name}.png"
 
 
+def free_port() -> int:
+    """A port to give an app as its FINDER_PUBLIC_BASE_URL before serving it there."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class LiveServer:
     """A werkzeug server on 127.0.0.1, port chosen by the system, in a thread."""
 
-    def __init__(self, app):
+    def __init__(self, app, port: int = 0):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -125,8 +133,8 @@ def browser(chromium_path):
 def live_server():
     servers: list[LiveServer] = []
 
-    def serve(app) -> str:
-        server = LiveServer(app)
+    def serve(app, port: int = 0) -> str:
+        server = LiveServer(app, port)
         servers.append(server)
         return server.url
     yield serve

@@ -22,7 +22,7 @@ except ImportError:                                       # pragma: no cover
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 from tests.conftest import DEMO_INVENTORY
-from tests.e2e.conftest import add_test_tiles, assert_only_local, screenshot_path
+from tests.e2e.conftest import add_test_tiles, assert_only_local, free_port, screenshot_path
 
 MARKERS = ".map-region .fm-marker, .map-region .fm-cluster"
 TYPE = "entraide-finder:height"
@@ -56,11 +56,13 @@ def sites(make_app, live_server):
     """(app URL, allowed partner site and URL, refused site and URL)."""
     allowed, refused = PartnerSite(), PartnerSite()
     allowed_url, refused_url = live_server(allowed), live_server(refused)
-    app = make_app(EMBED_FRAME_ANCESTORS=allowed_url)
+    port = free_port()          # the snippets partners paste name the public address
+    app = make_app(EMBED_FRAME_ANCESTORS=allowed_url,
+                   PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     result = app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)])
     assert result.exit_code == 0, result.output
     add_test_tiles(app)
-    return live_server(app), allowed, allowed_url, refused, refused_url
+    return live_server(app, port), allowed, allowed_url, refused, refused_url
 
 
 def builder_snippets(page, app_url: str, query: str) -> tuple[str, str]:
