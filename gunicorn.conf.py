@@ -23,9 +23,16 @@ inventory (`pre_fork`, finder.db.before_fork): a worker started after the file w
 serves the last sound inventory the master read, not a 503, and workers share its index.
 No gunicorn access log: its format carries the visitor's address and the full URL with the
 postcode searched; the app writes its own one-line JSON log per request (without either).
+gunicorn's error log says the same about a malformed request ("Invalid request from
+ip=…: Invalid HTTP request line: 'GET /?postcode=…'"): PrivateLogger below keeps the kind
+of error and drops the address and the request line.
 """
+import logging
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _int(name: str, default: int) -> int:
@@ -53,6 +60,36 @@ preload_app = True
 max_requests = 20000
 max_requests_jitter = 2000
 
+_INVALID_REQUEST = re.compile(r"^Invalid request from ip=\S*: ([^:'\"]*)")
+
+
+class _NoVisitorDetails(logging.Filter):
+    """Rewrites gunicorn's messages that carry a visitor's address or request line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:                   # arguments that do not fit: keep none of them
+            message, record.args = str(record.msg), ()
+        found = _INVALID_REQUEST.match(message)
+        if found:
+            record.msg = "Invalid request refused (%s); address and request line not logged."
+            record.args = (found.group(1).strip() or "malformed",)
+        elif message.startswith("Error handling request"):
+            record.msg, record.args = "Error handling request (request line not logged)", ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, whose error log never writes a visitor's IP or request line."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if not any(isinstance(f, _NoVisitorDetails) for f in self.error_log.filters):
+            self.error_log.addFilter(_NoVisitorDetails())
+
+
+logger_class = PrivateLogger
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("FINDER_LOG_LEVEL", "info")
@@ -66,3 +103,13 @@ def pre_fork(server, worker):
     app = server.app.wsgi()                 # loaded already (preload_app)
     from finder.db import before_fork
     before_fork(app)
+
+
+def when_ready(server) -> None:
+    """Absolute URLs (feed, embed snippet) need the public address: say so if it is unset."""
+    app = server.app.wsgi()
+    security = getattr(app, "extensions", {}).get("finder_security", {})
+    if security and not security.get("base_url_configured"):
+        server.log.warning(
+            "FINDER_PUBLIC_BASE_URL is not set: the feed, the embed snippet and printed pages "
+            "link to %s. Set it to the site's public address (https://…).", security["base_url"])
