@@ -91,8 +91,8 @@ def test_frame_ancestors_that_are_not_origins_stop_flask_in_one_paragraph(tmp_pa
     assert "« partenaire.example » (il manque https://" in result.stderr
 
 
-@pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn not installed (pip install .[prod])")
 def test_gunicorn_refuses_to_start_on_a_corrupted_inventory(tmp_path, geo_dir):
+    assert GUNICORN.exists(), "gunicorn is part of the [prod] extra: pip install -e '.[test,prod]'"
     bad = garbage(tmp_path / "abime.sqlite")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,7 +5,6 @@ import csv
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -40,10 +39,8 @@ def test_loads_all_communes_and_localities(geo):
     assert {c.region for c in geo.communes.values()} == {"Wallonie", "Bruxelles-Capitale"}
 
 
-def test_loading_is_fast_and_cached_per_directory(geo):
-    start = time.perf_counter()
-    Geography.load(GEO_DIR)
-    assert time.perf_counter() - start < 2.0
+def test_loading_is_cached_per_directory(geo):
+    # How long loading and a point lookup take: bench/geography.py.
     assert load_geography(GEO_DIR) is geo
     assert load_geography(str(GEO_DIR) + "/") is geo
 
@@ -341,13 +338,6 @@ def test_point_in_namur_and_in_the_north_sea(geo):
     assert geo.commune_at(51.5, 2.5) is None
     assert not geo.in_service_area(51.5, 2.5)
     assert geo.in_service_area(50.4669, 4.8675)
-
-
-def test_point_lookup_is_well_under_a_millisecond(geo):
-    start = time.perf_counter()
-    for _ in range(1000):
-        geo.commune_at(50.4669, 4.8675)
-    assert (time.perf_counter() - start) / 1000 < 0.001
 
 
 def test_every_commune_has_a_representative_point_inside_it(geo):
