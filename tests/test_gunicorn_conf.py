@@ -45,7 +45,8 @@ def gunicorn(demo_app, tmp_path, geo_dir):
     log_path = tmp_path / "gunicorn.log"
     env = dict(os.environ, FINDER_DATABASE=demo_app.config["DATABASE"],
                FINDER_GEO_DIR=str(geo_dir), FINDER_BIND=f"127.0.0.1:{port}",
-               FINDER_WORKERS="1", FINDER_THREADS="1", FINDER_LOG_LEVEL="debug")
+               FINDER_WORKERS="1", FINDER_THREADS="1", FINDER_LOG_LEVEL="debug",
+               FINDER_SECRET_KEY="gunicorn-test-secret-key-not-used-for-anything-else")
     env.pop("FINDER_PUBLIC_BASE_URL", None)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([str(GUNICORN), "--config", "gunicorn.conf.py",

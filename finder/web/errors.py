@@ -21,6 +21,7 @@ from typing import Optional
 from flask import Flask, Response, json, render_template, request
 from flask.globals import request_ctx
 from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..store import StoreError
@@ -131,6 +132,11 @@ def _rate_limited(exc: RateLimitExceeded) -> Response:
                           headers={"Retry-After": str(wait)})
 
 
+def _csrf_error(exc: CSRFError) -> Response:
+    from .forms import MESSAGE, TITLE
+    return error_response(400, "csrf_failed", MESSAGE, title=TITLE)
+
+
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code if exc.code and 400 <= exc.code < 600 else 500
     api = request.path.startswith("/api/")
@@ -150,4 +156,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(BadParameter, _bad_parameter)
     app.register_error_handler(StoreError, _store_error)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

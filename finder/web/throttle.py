@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, request
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -54,11 +54,11 @@ def client() -> str:
 
 
 def too_many(title: str, message: str, wait: int):
+    from .errors import error_response
     minutes = max(1, round(wait / 60))
     delay = f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
-    body = render_template("error.html", status=429, title=title,
-                           message=message.format(delay=delay))
-    return body, 429, {"Retry-After": str(wait), "Cache-Control": "no-store"}
+    return error_response(429, "rate_limited", message.format(delay=delay), title=title,
+                          headers={"Retry-After": str(wait)})
 
 
 def init_app(app: Flask) -> None:

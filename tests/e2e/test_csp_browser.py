@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import group_row, write_inventory
-from tests.e2e.conftest import add_test_tiles, screenshot_path
+from tests.e2e.conftest import add_test_tiles, free_port, screenshot_path
 
 LISTENER = """
 document.addEventListener('securitypolicyviolation', e => console.error(
@@ -24,7 +24,8 @@ NEAR = [("un", "50.46690", "4.86750"), ("deux", "50.46691", "4.86751"),
 
 @pytest.fixture
 def csp_server(make_app, live_server, tmp_path):
-    app = make_app()
+    port = free_port()                     # the builder's preview is the public URL
+    app = make_app(PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     rows = [group_row(group_id=f"groupe-{n}", name=f"Groupe {n}", lat=lat, lon=lon,
                       street="Rue de Fer 1", website="https://www.exemple.be/",
                       email="info@exemple.be", phone="081 00 00 00")
@@ -35,7 +36,7 @@ def csp_server(make_app, live_server, tmp_path):
     result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     add_test_tiles(app)
-    return live_server(app)
+    return live_server(app, port)
 
 
 def style_src(response) -> str:
