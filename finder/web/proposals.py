@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from .. import proposals
 from ..db import get_geography, get_store, get_writer
 from ..models import CHAPTERS, KINDS
+from .errors import error_response
 from .throttle import client, get_throttle, too_many
 
 bp = Blueprint("proposals", __name__)
@@ -69,9 +70,8 @@ def propose():
 def report(slug: str):
     group = get_store().group_by_slug(slug) if len(slug) <= MAX_SLUG else None
     if group is None:
-        from .pages import render_error
-        return render_error(404, "Groupe introuvable",
-                            "Ce groupe ne figure pas (ou plus) dans le répertoire.")
+        return error_response(404, "group_not_found", title="Groupe introuvable",
+                              message="Ce groupe ne figure pas (ou plus) dans le répertoire.")
     from ..editing import group_form
     values, problems, status = group_form(group), {}, 200
     if request.method == "POST":
