@@ -60,7 +60,8 @@ def test_a_place_file_gives_the_dates_the_finder_shows(ics_app):
     assert {s.astimezone(TZ).hour for s in starts} == {15}
     assert {s.utcoffset() for s in starts} == {timedelta(hours=1), timedelta(hours=2)}
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
-    assert str(event["URL"]) == "http://localhost/groupes/g"
+    # The link back is the public address (FINDER_PUBLIC_BASE_URL, unset: 127.0.0.1:5000).
+    assert str(event["URL"]) == "http://127.0.0.1:5000/groupes/g"
     assert "Rue de Fer 1" in str(event["LOCATION"])
     assert "Horaire publié : " + WEEKLY in str(event["DESCRIPTION"])
 

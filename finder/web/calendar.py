@@ -1,12 +1,14 @@
 """'Ajouter à mon agenda': the iCalendar file of a group, or of one of its places."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response
 
 from ..calendar_ics import group_calendar, place_calendar
 from ..db import get_geography, get_store
 from .clock import request_moment
-from .pages import MAX_SLUG, render_error
+from .errors import error_response
+from .pages import MAX_SLUG
+from .security import public_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -28,12 +30,12 @@ def _ics(body, filename: str):
 def group_ics(slug: str):
     group = _group(slug)
     if group is None:
-        return render_error(404, "Groupe introuvable",
-                            "Ce groupe ne figure pas (ou plus) dans le répertoire.")
-    url = url_for("pages.group", slug=group.slug, _external=True)
+        return error_response(404, "not_found", title="Groupe introuvable",
+                              message="Ce groupe ne figure pas (ou plus) dans le répertoire.")
+    url = public_url("pages.group", slug=group.slug)
     body = group_calendar(group, get_geography(), url, request_moment())
     if body is None:
-        return render_error(404, "Pas de date à ajouter", NO_DATE)
+        return error_response(404, "no_dates", NO_DATE, title="Pas de date à ajouter")
     return _ics(body, f"{group.slug}.ics")
 
 
@@ -41,10 +43,10 @@ def group_ics(slug: str):
 def place_ics(slug: str, number: int):
     group = _group(slug)
     if group is None or not 1 <= number <= len(group.places):
-        return render_error(404, "Lieu introuvable",
-                            "Ce lieu ne figure pas (ou plus) dans la fiche de ce groupe.")
-    url = url_for("pages.group", slug=group.slug, _external=True)
+        return error_response(404, "not_found", title="Lieu introuvable",
+                              message="Ce lieu ne figure pas (ou plus) dans la fiche de ce groupe.")
+    url = public_url("pages.group", slug=group.slug)
     body = place_calendar(group, number - 1, get_geography(), url, request_moment())
     if body is None:
-        return render_error(404, "Pas de date à ajouter", NO_DATE)
+        return error_response(404, "no_dates", NO_DATE, title="Pas de date à ajouter")
     return _ics(body, f"{group.slug}-lieu-{number}.ics")
