@@ -186,3 +186,14 @@ def test_reject_deletes_and_only_admins_remove_a_group(admin_app, editor_client)
                               data={"csrf_token": token}).status_code == 302
     assert stored_proposals(admin_app) == []
     assert admin_app.test_client().get("/admin/propositions").status_code == 302
+
+
+def test_the_public_form_refuses_links_that_lie(client, demo_app):
+    for field, value, says in (
+            ("website", "https://www.cancer.be@evil.example/", "mène en réalité à « evil.example »"),
+            ("website", "https://www.cаncer.be/", "mélange plusieurs écritures"),
+            ("proposer_email", "moi%0Abcc:tous@example.org", "retour à la ligne encodé")):
+        response = submit(client, "/proposer", NEW | {field: value})
+        assert response.status_code == 400, (field, value)
+        assert says in unescape(response.get_data(as_text=True)), (field, value)
+    assert stored_proposals(demo_app) == []

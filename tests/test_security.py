@@ -202,6 +202,7 @@ def test_styles_come_from_stylesheets_only_on_every_kind_of_page(client):
                          ("/groupes/" + _a_group_with_places(client), 200),
                          ("/groupes/inconnu", 404), ("/embed?postcode=5000", 200),
                          ("/embed/builder", 200), ("/admin/connexion", 200),
+                         ("/proposer", 200),
                          ("/?radius_km=abc", 400)):
         response = client.get(path)
         assert response.status_code == status, path

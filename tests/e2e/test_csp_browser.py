@@ -94,7 +94,9 @@ def test_no_page_needs_inline_styles_clusters_spiders_and_popups_included(browse
         page.frame_locator("iframe[data-embed-preview]").locator(
             ".fm-cluster, .fm-marker").first.wait_for(state="visible")
         visit("/admin/connexion")                          # the maintainers' login
+        visit("/proposer")                                 # the public forms
+        visit("/groupes/groupe-un/signaler")
         assert violations == [], violations
-        assert len(visited) == 9
+        assert len(visited) == 11
     finally:
         context.close()
