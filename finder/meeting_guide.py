@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Optional
 
 from .models import Group, Place
 from .serialize import public_place
+from .validation import safe_email
 
 TIMEZONE = "Europe/Brussels"
 MAX_SLUG = 64
@@ -133,8 +134,9 @@ def _meeting(group: Group, place: Place, times: Optional[tuple], url: str, slug:
         meeting["sub_region"] = place.locality
     if len(group.checked_on) == 10:
         meeting["updated"] = f"{group.checked_on} 00:00:00"
-    if group.phone or group.email:
+    email = safe_email(group.email) or ""       # only an address fit for a mailto: link
+    if group.phone or email:
         meeting["contact_1_name"] = group.name
         meeting["contact_1_phone"] = group.phone
-        meeting["contact_1_email"] = group.email
+        meeting["contact_1_email"] = email
     return {k: v for k, v in meeting.items() if v != ""}
