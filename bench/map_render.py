@@ -43,7 +43,7 @@ import folium  # noqa: E402
 
 from finder import create_app, mapview  # noqa: E402
 from finder.config import defaults  # noqa: E402
-from finder.db import get_geography, get_store  # noqa: E402
+from finder.db import get_geography, get_store, open_database  # noqa: E402
 from finder.geocoding import build_geocoder_chain  # noqa: E402
 from finder.geography import load_geography  # noqa: E402
 from finder.importer import import_file  # noqa: E402
@@ -57,6 +57,7 @@ PAGE = "/"                       # no filter: every place of the inventory is on
 
 
 def make_app(directory: Path, geo_dir: str):
+    open_database(directory / "finder.sqlite", create=True).close()     # as `init-db` does
     return create_app({"DATABASE": str(directory / "finder.sqlite"), "GEO_DIR": geo_dir,
                        "TILE_URL": TILE_URL, "GEOCODING_ONLINE": False,
                        "RATELIMIT_ENABLED": False, "REQUEST_LOG": False,

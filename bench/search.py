@@ -13,7 +13,9 @@ a radius of 5–100 km, a chapter one time in three) two ways, in the same run:
   naive — every row read, geopy `geodesic` to each, filter, sort
 (both measure to the point the public may see: a hidden place's commune point)
 Both return the first 50 results; the script checks that they return the same places.
-Targets: p50 ≤ 5 ms and p99 ≤ 20 ms at 10,000 places.
+Targets: p50 ≤ 5 ms and p99 ≤ 20 ms at 10,000 places. Both wall-clock and CPU time
+(time.thread_time) are printed, with the load average: on a shared machine the wall
+clock also counts the time other processes held the cores; the CPU time does not.
 
 Then, at 10,000 places (--text-size), words typed in "De quoi s'agit-il ?" ("parkinson",
 "mon fils boit", "alzh"...), with and without an origin, two ways in the same run:
@@ -102,12 +104,13 @@ def bench_size(geo, size: int, queries: int, workdir: Path) -> dict:
     inventory = Inventory(store, store.inventory_token(), geo)   # as a server does, once
     memory, index = inventory.store(), inventory.index
     warm_ms = (time.perf_counter() - t) * 1000
-    ours, theirs = [], []
+    ours, ours_cpu, theirs = [], [], []
     naive_budget = max(10, min(queries, int(300 * 1000 / size)))    # naive takes seconds at 10k
     for i, q in enumerate(qs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         got = page(memory, rank(memory, index, q), q.offset, q.limit)
         ours.append((time.perf_counter() - t) * 1000)
+        ours_cpu.append((time.thread_time() - c) * 1000)
         if i < naive_budget:
             t = time.perf_counter()
             expected = naive(store, q)
@@ -119,6 +122,7 @@ def bench_size(geo, size: int, queries: int, workdir: Path) -> dict:
     store.close()
     return {"size": size, "import_s": import_s, "warm_ms": warm_ms,
             "ours_p50": statistics.median(ours), "ours_p99": percentile(ours, 99),
+            "cpu_p50": statistics.median(ours_cpu), "cpu_p99": percentile(ours_cpu, 99),
             "naive_p50": statistics.median(theirs), "naive_p99": percentile(theirs, 99),
             "naive_n": len(theirs), "n": len(ours)}
 
@@ -260,11 +264,15 @@ def main() -> None:
             print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['warm_ms']:>8.1f}ms {r['ours_p50']:>7.2f}ms "
                   f"{r['ours_p99']:>7.2f}ms {r['naive_p50']:>8.1f}ms {r['naive_p99']:>8.1f}ms "
                   f"{r['naive_p50'] / r['ours_p50']:>12.0f}×", flush=True)
+            print(f"{'':>8} ours in CPU time: p50 {r['cpu_p50']:.2f} ms, p99 "
+                  f"{r['cpu_p99']:.2f} ms (load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores)")
             if r["size"] == 10000:
-                for label, value, limit in (("p50 ≤ 5 ms", r["ours_p50"], 5),
-                                            ("p99 ≤ 20 ms", r["ours_p99"], 20)):
-                    verdict = "met" if value <= limit else "NOT met"
-                    print(f"         target {label} at 10,000 places: {verdict}")
+                for label, key, limit in (("p50 ≤ 5 ms", "p50", 5), ("p99 ≤ 20 ms", "p99", 20)):
+                    wall, cpu = r[f"ours_{key}"], r[f"cpu_{key}"]
+                    print(f"         target {label} at 10,000 places: wall clock "
+                          f"{'met' if wall <= limit else 'NOT met'} ({wall:.2f} ms), CPU "
+                          f"{'met' if cpu <= limit else 'NOT met'} ({cpu:.2f} ms)")
     print(f"({args.queries} queries per size for ours; naive timed on a subset at large sizes;"
           " same results checked on every naive query; 'load+index' is the Inventory's"
           " memory copy and index, built once per import, and is not in the percentiles)")

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .config import DEMO_INVENTORY_NAME, data_file
-from .db import geocoder_chain, get_geography, get_inventory, get_store
+from .db import database_missing, geocoder_chain, get_geography, get_inventory, get_store
 from .geocoding import PRECISION_WORDS
 from .inventory_file import InventoryFileError, visible, write_csv
 from .models import CHAPTER_SLUGS, Query
@@ -53,7 +53,7 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
         return
     if demo:
         path = data_file(DEMO_INVENTORY_NAME)
-    store = get_store()
+    store = get_store(create=True)
     try:
         report = import_file(
             store, get_geography(), make_chain(store), path, skip_invalid=skip_invalid,
@@ -268,9 +268,24 @@ def schedules_command(unparsed: bool, count: int) -> None:
                f"{calendar.coverage()}.")
 
 
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Créer la base de l'inventaire (vide) ; une base existante n'est pas effacée."""
+    path = current_app.config["DATABASE"]
+    created = database_missing(path)
+    store = get_store(create=True)
+    if created:
+        click.echo(f"Base créée : {path}. Elle est vide : importez un inventaire "
+                   f"(flask --app finder import <fichier>).")
+    else:
+        click.echo(f"La base {path} existe déjà ({store.counts()['groups']} groupes) : "
+                   f"rien n'a été effacé.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (import_command, export_command, locate_command, search_command,
-                    generate_synthetic_command, schedules_command):
+    for command in (import_command, init_db_command, export_command, locate_command,
+                    search_command, generate_synthetic_command, schedules_command):
         app.cli.add_command(command)
     from .cli_users import users
     app.cli.add_command(users)

@@ -90,7 +90,7 @@ SECRET_KEY_MESSAGE = (
     "  python3 -c 'import secrets; print(secrets.token_hex(32))' > {path}")
 
 
-def _serving() -> bool:
+def serving() -> bool:
     """True unless a maintenance command (import, users, export...) loads the app: those
     never sign a cookie. gunicorn has no click context; `flask run` runs as "run"."""
     try:
@@ -118,7 +118,7 @@ def configure_sessions(app) -> None:
         if key_file.is_file():
             cfg["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
     dev = bool(app.testing or app.debug)
-    if not cfg.get("SECRET_KEY") and (dev or not _serving()):
+    if not cfg.get("SECRET_KEY") and (dev or not serving()):
         import secrets
         # Development or a command: a key for this process only (sessions end with it).
         cfg["SECRET_KEY"] = secrets.token_hex(32)

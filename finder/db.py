@@ -8,9 +8,12 @@ context, as before.
 """
 from __future__ import annotations
 
+import os
+
 from flask import Flask, current_app, g, has_request_context
 
 from .aliases import PlaceAliasError
+from .config import serving
 from .geography import Geography, GeographyError, load_geography
 from .inventory import CacheSizes, Inventory
 from .snapshot import SnapshotReader
@@ -59,14 +62,44 @@ def get_inventory() -> Inventory:
     return g.inventory
 
 
-def get_store() -> Store:
+def get_store(*, create: bool = False) -> Store:
+    """Requests: this thread's copy of the current inventory. Commands: a read-write Store
+    on the file, which must exist unless create (only `import` and `init-db` create)."""
     if "store" not in g:
         if has_request_context() and current_app.config.get("SNAPSHOT_READS", True):
             g.store = get_inventory().store()
             g.store_is_snapshot = True
         else:
-            g.store = Store(current_app.config["DATABASE"])
+            g.store = open_database(current_app.config["DATABASE"], create=create)
     return g.store
+
+
+def database_missing(path) -> bool:
+    """No file, or an empty one (SQLite would silently make a new database of it)."""
+    try:
+        return os.path.getsize(path) == 0
+    except OSError:
+        return True
+
+
+def missing_database_message(path) -> str:
+    return startup_message(
+        f"aucun inventaire dans {path} (fichier introuvable ou vide). Seules les commandes "
+        f"« flask --app finder init-db » et « flask --app finder import <fichier> » créent "
+        f"une base ; sinon réglez FINDER_DATABASE sur le fichier de l'inventaire.",
+        "FINDER_DATABASE")
+
+
+def open_database(path, *, create: bool = False) -> Store:
+    """A read-write Store on the inventory file; a missing or empty file stops the command
+    with one paragraph (StartupError) unless create, which makes it at the current schema."""
+    if not database_missing(path):
+        return Store(path, create=False)
+    if not create:
+        raise StartupError(missing_database_message(path))
+    store = Store(path)
+    store.migrate()
+    return store
 
 
 def get_writer() -> Store:
@@ -75,7 +108,7 @@ def get_writer() -> Store:
     if "writer" not in g:
         if not has_request_context():
             return get_store()           # commands: already a connection to the file
-        g.writer = Store(current_app.config["DATABASE"])
+        g.writer = Store(current_app.config["DATABASE"], create=False)
     return g.writer
 
 
@@ -94,15 +127,10 @@ def startup_message(exc: Exception, setting: str) -> str:
             f"instance/config.py).")
 
 
-def init_app(app: Flask) -> None:
-    # Load the reference geography now: a wrong FINDER_GEO_DIR fails at start-up, clearly.
+def check_database(path) -> None:
+    """Bring an existing database to the current schema and check it, or stop."""
     try:
-        load_geography(app.config["GEO_DIR"], app.config["PLACE_ALIASES"])
-    except (GeographyError, PlaceAliasError) as exc:
-        raise StartupError(startup_message(exc, getattr(exc, "setting", "FINDER_GEO_DIR"))) \
-            from None
-    try:
-        store = Store(app.config["DATABASE"])
+        store = Store(path, create=False)
         try:
             store.migrate()
             store.check()
@@ -112,6 +140,22 @@ def init_app(app: Flask) -> None:
         raise StartupError(startup_message(
             f"{str(exc).rstrip('.')}. Réglez FINDER_DATABASE sur un fichier sain, ou "
             f"réimportez l'inventaire dans un nouveau fichier.", "FINDER_DATABASE")) from None
+
+
+def init_app(app: Flask) -> None:
+    # Load the reference geography now: a wrong FINDER_GEO_DIR fails at start-up, clearly.
+    try:
+        load_geography(app.config["GEO_DIR"], app.config["PLACE_ALIASES"])
+    except (GeographyError, PlaceAliasError) as exc:
+        raise StartupError(startup_message(exc, getattr(exc, "setting", "FINDER_GEO_DIR"))) \
+            from None
+    if database_missing(app.config["DATABASE"]):
+        # Serving (gunicorn, flask run) needs an inventory; a command (`import`, `init-db`
+        # create one, the others stop with the same message) opens it itself.
+        if serving():
+            raise StartupError(missing_database_message(app.config["DATABASE"]))
+    else:
+        check_database(app.config["DATABASE"])
     app.extensions["finder_snapshots"] = SnapshotReader(
         app.config["DATABASE"], load_geography(app.config["GEO_DIR"]),
         max_age=app.config.get("SNAPSHOT_MAX_AGE", 0 if app.testing else 30),

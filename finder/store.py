@@ -26,12 +26,14 @@ class StoreError(Exception):
 
 
 class Store(AccountsMixin, HistoryMixin, ProposalsMixin, TextStore):
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True):
+        """readonly: never writes; create=False: the file must exist (the app's commands
+        and views: only `import` and `init-db` create a database, db.open_database)."""
         self.path = Path(path)
         self.readonly = readonly
         try:
-            if readonly:
-                uri = f"file:{self.path}?mode=ro"
+            if readonly or not create:
+                uri = f"file:{self.path}?mode={'ro' if readonly else 'rw'}"
                 self.db = sqlite3.connect(uri, uri=True, check_same_thread=False,
                                           isolation_level=None)
             else:

@@ -37,15 +37,26 @@ def geo_dir() -> Path:
     return GEO_DIR
 
 
+def init_database(path) -> None:
+    """An empty inventory at the current schema, if there is no file yet (`init-db`)."""
+    from finder.db import database_missing, open_database
+    if database_missing(path):
+        open_database(path, create=True).close()
+
+
 @pytest.fixture
 def make_app(tmp_path, geo_dir):
     """Build an app on its own database file; overrides go to the config."""
-    def make(**overrides):
+    def make(*, create_database: bool = True, **overrides):
+        """create_database: make the file first if it is missing (as `init-db` does):
+        serving an app on a missing database is refused."""
         config = {"TESTING": True, "DATABASE": str(tmp_path / "finder.sqlite"),
                   "GEO_DIR": str(geo_dir), "GEOCODING_ONLINE": False,
                   "TILE_URL": "/test-tiles/{z}/{x}/{y}.png",
                   "SECRET_KEY": "a key for the tests only"}
         config.update(overrides)
+        if create_database:
+            init_database(config["DATABASE"])
         return create_app(config)
     return make
 

@@ -6,8 +6,8 @@ import pytest
 from finder import create_app
 from finder.config import MissingSecretKey
 
-from .conftest import (ADMIN_EMAIL, EDITOR_EMAIL, PASSWORD, add_account, csrf_from, login,
-                       post_form)
+from .conftest import (ADMIN_EMAIL, EDITOR_EMAIL, PASSWORD, add_account, csrf_from,
+                       init_database, login, post_form)
 
 ADMIN_PAGES = ["/admin/", "/admin/comptes"]
 ADMIN_ACTIONS = ["/admin/comptes", "/admin/comptes/retirer", "/admin/deconnexion"]
@@ -171,6 +171,7 @@ def test_admin_manages_accounts_in_the_browser(admin_client, admin_app):
 def test_production_start_up_refused_without_secret_key(tmp_path, geo_dir):
     config = {"DATABASE": str(tmp_path / "f.sqlite"), "GEO_DIR": str(geo_dir),
               "SECRET_KEY_FILE": str(tmp_path / "absent")}
+    init_database(config["DATABASE"])
     with pytest.raises(MissingSecretKey) as refused:
         create_app(config)
     assert "FINDER_SECRET_KEY" in str(refused.value)

@@ -26,7 +26,7 @@ from finder.models import CHAPTER_SLUGS  # noqa: E402
 from finder.web.openapi import paths  # noqa: E402
 from finder.web.params import RADIUS_CHOICES  # noqa: E402
 
-from .conftest import DEMO_INVENTORY  # noqa: E402
+from .conftest import DEMO_INVENTORY, init_database  # noqa: E402
 
 MAX_EXAMPLES = {"valid": 30, "invalid": 15, "realistic": 40}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -38,8 +38,10 @@ SETTINGS = dict(deadline=None, derandomize=True, database=None,
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory, geo_dir):
+    database = tmp_path_factory.mktemp("fuzz") / "finder.sqlite"
+    init_database(database)
     app = create_app({"TESTING": True, "GEO_DIR": str(geo_dir), "GEOCODING_ONLINE": False,
-                      "DATABASE": str(tmp_path_factory.mktemp("fuzz") / "finder.sqlite"),
+                      "DATABASE": str(database),
                       "TILE_URL": "/test-tiles/{z}/{x}/{y}.png"})
     result = app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)])
     assert result.exit_code == 0, result.output

@@ -325,3 +325,53 @@ def test_a_worker_restarted_after_the_file_went_bad_serves_the_last_sound_invent
     output = log.read()
     assert output.count("Booting worker") >= 3, output       # workers were really replaced
     assert "Traceback" not in output, output
+
+
+# -- no command but import and init-db creates a database -----------------------------------
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "csv"],
+    ["search", "--postcode", "5000"],
+    ["run", "--port", "0"],
+])
+def test_commands_and_servers_on_a_missing_database_stop_and_create_nothing(
+        command, tmp_path, geo_dir):
+    missing = tmp_path / "pas-encore.sqlite"
+    result = run([sys.executable, "-m", "flask", "--app", "finder", *command],
+                 {"FINDER_DATABASE": str(missing), "FINDER_GEO_DIR": str(geo_dir),
+                  "FINDER_SECRET_KEY": "cle-de-test-" + "0" * 40})
+    assert_clean_failure(result, "FINDER_DATABASE")
+    assert "init-db" in result.stderr and str(missing) in result.stderr
+    assert not missing.exists()
+
+
+def test_gunicorn_on_a_missing_database_stops_and_creates_nothing(tmp_path, geo_dir):
+    missing = tmp_path / "pas-encore.sqlite"
+    result = run([str(GUNICORN), "--config", "gunicorn.conf.py", "finder:create_app()"],
+                 {"FINDER_DATABASE": str(missing), "FINDER_GEO_DIR": str(geo_dir),
+                  "FINDER_BIND": f"127.0.0.1:{free_port()}", "FINDER_WORKERS": "1",
+                  "FINDER_SECRET_KEY": "cle-de-test-" + "0" * 40}, timeout=90)
+    assert_clean_failure(result, "FINDER_DATABASE")
+    assert not missing.exists()
+
+
+def test_an_emptied_file_is_a_missing_inventory_not_a_new_one(make_app, tmp_path):
+    emptied = tmp_path / "videe.sqlite"
+    emptied.write_bytes(b"")
+    with pytest.raises(StartupError) as err:
+        make_app(DATABASE=str(emptied), create_database=False)
+    assert "introuvable ou vide" in str(err.value)
+    assert emptied.stat().st_size == 0
+
+
+def test_init_db_and_import_create_the_database(tmp_path, geo_dir):
+    env = {"FINDER_DATABASE": str(tmp_path / "neuve.sqlite"), "FINDER_GEO_DIR": str(geo_dir)}
+    created = run([sys.executable, "-m", "flask", "--app", "finder", "init-db"], env)
+    assert created.returncode == 0 and "Base créée" in created.stdout, created.stderr
+    again = run([sys.executable, "-m", "flask", "--app", "finder", "init-db"], env)
+    assert again.returncode == 0 and "rien n'a été effacé" in again.stdout
+    env["FINDER_DATABASE"] = str(tmp_path / "importee.sqlite")
+    imported = run([sys.executable, "-m", "flask", "--app", "finder", "import", "--demo"], env)
+    assert imported.returncode == 0, imported.stderr
+    exported = run([sys.executable, "-m", "flask", "--app", "finder", "export"], env)
+    assert exported.returncode == 0 and exported.stdout.count("\n") > 60
