@@ -122,7 +122,7 @@ class Inventory:
     def version(self) -> int:
         return int(self.token[1])
 
-    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+    def derived(self, name: Hashable, build: Callable[[], Any]) -> Any:
         """build(), once per inventory version (thread-safe)."""
         value = self._derived.get(name, _MISSING)
         if value is _MISSING:
@@ -170,6 +170,14 @@ class Inventory:
         return self.derived("public_points", lambda: {
             row[0]: public_point(row, self.geography) for row in self.store().map_points()})
 
+    def everywhere(self, chapter: Optional[str], theme: Optional[str]) -> tuple:
+        """The services without a meeting place for a chapter and theme (every search
+        shows them), read once per version and pair; a theme no group has has none."""
+        if theme and theme not in self.themes.known:
+            return ()
+        return self.derived(("everywhere", chapter, theme), lambda: tuple(
+            self.store().groups_without_places(chapter=chapter, theme=theme)))
+
     def warm(self) -> "Inventory":
         """Build what every search needs now (before a server forks its workers)."""
         self.index, self.demo, self.counts, self.themes   # noqa: B018
@@ -183,7 +191,8 @@ class Inventory:
         if found is not None:
             return found, True
         found = rank(self.store(), self.index, key,
-                     self.text_index if key.needs_text_index else None)
+                     self.text_index if key.needs_text_index else None,
+                     everywhere=self.everywhere(key.chapter, key.theme))
         with self._count_lock:
             self.searches_run += 1
         self.rankings.put(key, found, len(found) + 1)

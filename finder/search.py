@@ -77,13 +77,17 @@ def search(store: Store, query: Query, index: Optional[PlaceIndex] = None,
 
 
 def rank(store: Store, index: PlaceIndex, query: Query,
-         text_index: Optional[TextIndex] = None) -> Ranking:
+         text_index: Optional[TextIndex] = None,
+         everywhere: Optional[tuple[Group, ...]] = None) -> Ranking:
+    """everywhere: the services without a place for query's chapter and theme, when the
+    caller already has them (Inventory.everywhere); read from the store otherwise."""
     query = query.unpaged()
     if query.needs_text_index and text_index is None:
         text_index = TextIndex.build(store)
     text, allowed = _text_and_filters(store, text_index, query)
     relevance = text.relevance if text is not None and text.words else None
-    everywhere = store.groups_without_places(chapter=query.chapter, theme=query.theme)
+    everywhere = list(everywhere if everywhere is not None else store.groups_without_places(
+        chapter=query.chapter, theme=query.theme))
     if allowed is not None:
         everywhere = [g for g in everywhere if g.id in allowed]
     if relevance:
