@@ -317,7 +317,7 @@ def test_a_worker_restarted_after_the_file_went_bad_serves_the_last_sound_invent
         status, body = http_get(base + "/healthz")
         health = json.loads(body)
         assert status == 200 and health["status"] == "degraded", health
-        assert health["database"]["groups"] == 63
+        assert health["database"]["groups"] == DEMO_GROUPS
     finally:
         server.terminate()
         server.wait(timeout=30)

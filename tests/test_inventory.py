@@ -13,7 +13,7 @@ from finder import inventory as inventory_module
 from finder.config import PACKAGE_DIR
 from finder.models import Query
 from finder.store import Store
-from tests.conftest import DEMO_INVENTORY, group_row, write_inventory
+from tests.conftest import DEMO_GROUPS, DEMO_INVENTORY, group_row, write_inventory
 
 NAMUR = Query(lat=50.4669, lon=4.8675, radius_km=20.0, limit=50)
 PAGE = "/?postcode=5000&radius_km=50"
@@ -53,7 +53,8 @@ def test_pages_of_one_ranking_follow_each_other_without_gap_or_repeat(demo_app):
     with demo_app.test_request_context():
         whole, _ = inventory.search(Query(lat=NAMUR.lat, lon=NAMUR.lon, radius_km=100.0))
         pages = [inventory.search(Query(lat=NAMUR.lat, lon=NAMUR.lon, radius_km=100.0,
-                                        limit=7, offset=o))[0] for o in range(0, 70, 7)]
+                                        limit=7, offset=o))[0]
+                 for o in range(0, whole.total + 7, 7)]
     ids = [r.place.id for p in pages for r in p.results]
     assert ids == [r.place.id for r in whole.results] and len(ids) == whole.total > 20
     distances = [r.distance_km for p in pages for r in p.results]
@@ -137,7 +138,7 @@ def test_whole_inventory_outputs_are_serialised_once_with_their_etag(demo_app, m
 def test_an_empty_file_never_replaces_the_inventory_served(demo_app, tmp_path):
     client = demo_app.test_client()
     before = client.get("/api/v1/groups").get_json()["count"]
-    assert before == 63
+    assert before == DEMO_GROUPS
     empty = tmp_path / "vide.sqlite"
     store = Store(empty)
     store.migrate()
@@ -146,11 +147,11 @@ def test_an_empty_file_never_replaces_the_inventory_served(demo_app, tmp_path):
     for suffix in ("-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     os.replace(empty, database)                       # sound, but without any group
-    assert client.get("/api/v1/groups").get_json()["count"] == 63
+    assert client.get("/api/v1/groups").get_json()["count"] == DEMO_GROUPS
     health = client.get("/healthz").get_json()
     assert health["status"] == "degraded" and "aucun groupe" in health["database"]["problem"]
     database.write_bytes(b"")                         # emptied to zero bytes
-    assert client.get("/api/v1/groups").get_json()["count"] == 63
+    assert client.get("/api/v1/groups").get_json()["count"] == DEMO_GROUPS
     assert "vide" in client.get("/healthz").get_json()["database"]["problem"]
 
 
@@ -158,7 +159,7 @@ def test_an_import_into_an_empty_inventory_is_served(app, tmp_path):
     client = app.test_client()
     assert client.get("/api/v1/groups").get_json()["count"] == 0
     import_file(app, DEMO_INVENTORY)
-    assert client.get("/api/v1/groups").get_json()["count"] == 63
+    assert client.get("/api/v1/groups").get_json()["count"] == DEMO_GROUPS
 
 
 def test_size_zero_switches_the_search_cache_off(make_app):
