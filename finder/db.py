@@ -58,7 +58,16 @@ def get_reader() -> SnapshotReader:
 def get_inventory() -> Inventory:
     """The inventory this request reads (the same object for the whole request)."""
     if "inventory" not in g:
-        g.inventory = get_reader().current()
+        if has_request_context():
+            g.inventory = get_reader().current()
+        else:                     # a command: no inventory is one paragraph, no traceback
+            path = current_app.config["DATABASE"]
+            if database_missing(path):
+                raise StartupError(missing_database_message(path))
+            try:
+                g.inventory = get_reader().current()
+            except StoreError as exc:
+                raise StartupError(startup_message(exc, "FINDER_DATABASE")) from None
     return g.inventory
 
 
