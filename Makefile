@@ -5,17 +5,21 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test browser bench serve refresh-geo check-install
+.PHONY: run test install install-test browser pdf-libs bench serve refresh-geo check-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python pdf-libs
 	$(BIN)/pip install --quiet -e ".[prod]"
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python pdf-libs
 	$(BIN)/pip install --quiet -e ".[test,prod]"
+
+# WeasyPrint's system libraries (Pango, HarfBuzz) and the font the PDFs embed.
+pdf-libs:
+	bash scripts/install-pdf-libs.sh
 
 # The key that signs maintainers' sessions, written once (never committed: instance/ is
 # ignored). FINDER_SECRET_KEY, when set, wins over the file.

@@ -22,7 +22,7 @@ from ..db import StartupError, startup_message
 
 
 def init_app(app: Flask) -> None:
-    from . import (admin, api, assets, calendar, clock, embed, errors, forms, health,
+    from . import (admin, api, assets, brochure, calendar, clock, embed, errors, forms, health,
                    mapdata, pages, proposals, ratelimit, requestlog, security, static_cache,
                    throttle)
 
@@ -39,6 +39,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)                  # read-only, no session: nothing to forge
     errors.init_app(app)
     assets.init_app(app)
-    for blueprint in (pages.bp, mapdata.bp, embed.bp, api.bp, calendar.bp, health.bp,
-                      admin.bp, proposals.bp):
+    for blueprint in (pages.bp, mapdata.bp, embed.bp, api.bp, calendar.bp, brochure.bp,
+                      health.bp, admin.bp, proposals.bp):
         app.register_blueprint(blueprint)

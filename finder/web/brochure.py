@@ -1,0 +1,193 @@
+"""The printed inventory as a PDF: `/inventaire.pdf` and `/resultats.pdf` (issue 15).
+
+`inventory_brochure` gathers one edition (every group, or one chapter, or one province)
+from an Inventory into a `brochure.Brochure`; `results_brochure` does the same for the
+results of a search. The PDF of an edition is built once per inventory version (and per
+day: the next meeting dates move) and kept on the Inventory, like the other whole-inventory
+outputs; `flask brochure` (cli.py) prints the same editions to a file.
+"""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import datetime
+from typing import Callable, Optional
+
+from flask import Blueprint, Response, request, url_for
+
+from ..brochure import Brochure, Section, render_html, render_pdf
+from ..db import get_geography, get_inventory
+from ..models import CHAPTERS, CHAPTER_SLUGS, Group
+from ..text import fold
+from .clock import request_moment
+from .params import BadParameter, parse_search
+from .render import CRISIS_LINES, french_date, group_view
+
+bp = Blueprint("brochure", __name__)
+
+TITLE = "Inventaire des groupes d'entraide et de soutien"
+UPCOMING = 3                # next dates printed for each place
+MAX_RESULTS = 500           # meeting places a results PDF prints at most
+
+
+# ----- gathering an edition ------------------------------------------------------------
+
+def province_names(geography) -> list[str]:
+    return list(geography.communes_by_province())
+
+
+def find_province(geography, text: str) -> Optional[str]:
+    """'Namur', 'province de Namur', 'bruxelles' → the geography's label, or None."""
+    wanted = fold(text).strip()
+    if not wanted:
+        return None
+    for label in province_names(geography):
+        folded = fold(label)
+        if wanted == folded or folded.endswith(" " + wanted) or wanted in folded.split(" de "):
+            return label
+    for label in province_names(geography):
+        if wanted in fold(label):
+            return label
+    return None
+
+
+def _province_of(geography) -> dict[str, str]:
+    return {c.nis: label for label, communes in geography.communes_by_province().items()
+            for c in communes}
+
+
+def version_date(inventory) -> str:
+    imported = (inventory.store().get_meta("imported_at", "") or "")[:10]
+    return french_date(imported) if imported else "date inconnue"
+
+
+def _sections(views_by_chapter: dict[str, list], only: Optional[str] = None) -> list[Section]:
+    return [Section(slug, number, title, colour, views_by_chapter.get(slug, []))
+            for number, (slug, title, colour) in enumerate(CHAPTERS, start=1)
+            if only is None or slug == only]
+
+
+def _add(by_chapter: dict, group: Group, geography, moment, provinces: Optional[dict],
+         province: Optional[str]) -> None:
+    if not group.places:
+        return                              # printed with the services reachable from everywhere
+    if provinces is not None:
+        places = [p for p in group.places if provinces.get(p.commune_nis) == province]
+        if not places:
+            return
+        group = replace(group, places=places)
+    by_chapter.setdefault(group.chapter, []).append(
+        group_view(group, geography, moment, upcoming=UPCOMING))
+
+
+def inventory_brochure(inventory, geography, moment: datetime, *, chapter: Optional[str] = None,
+                       province: Optional[str] = None, online_url: str = "",
+                       progress: Callable = lambda label, items: nullcontext(items)
+                       ) -> Brochure:
+    """One edition: the groups of a chapter (all when None) meeting in a province (anywhere
+    when None), in the printed inventory's order. progress(label, items): a context giving
+    the groups to loop over (the command's progress bar)."""
+    store = inventory.store()
+    provinces = _province_of(geography) if province else {}
+    by_chapter: dict[str, list] = {}
+    with progress("Groupes", store.all_groups(chapter=chapter)) as groups:
+        for group in groups:
+            _add(by_chapter, group, geography, moment, provinces if province else None,
+                 province)
+    everywhere = [group_view(g) for g in store.groups_without_places(chapter=chapter)]
+    scope = [dict((s, t) for s, t, _ in CHAPTERS)[chapter] if chapter else "Tout l'inventaire"]
+    if province:
+        scope.append(province)
+    return Brochure(
+        title=TITLE, scope=" · ".join(scope), version_date=version_date(inventory),
+        printed_on=french_date(moment.date().isoformat()), demo=inventory.demo,
+        crisis_lines=list(CRISIS_LINES), sections=_sections(by_chapter, chapter),
+        everywhere=everywhere, online_url=online_url)
+
+
+def results_brochure(inventory, geography, moment: datetime, outcome, *, scope: str,
+                     search_lines: list[str], online_url: str) -> Brochure:
+    """The results of a search: each group once, with the places the search found, in the
+    results' order within each chapter."""
+    groups: dict[str, Group] = {}
+    for result in outcome.results:
+        found = groups.get(result.group.slug)
+        if found is None:
+            groups[result.group.slug] = replace(result.group, places=[result.place])
+        elif result.place.id not in {p.id for p in found.places}:
+            found.places.append(result.place)
+    by_chapter: dict[str, list] = {}
+    for group in groups.values():
+        by_chapter.setdefault(group.chapter, []).append(
+            group_view(group, geography, moment, upcoming=UPCOMING))
+    sections = [s for s in _sections(by_chapter) if s.groups]
+    return Brochure(
+        title=TITLE, scope=scope, version_date=version_date(inventory),
+        printed_on=french_date(moment.date().isoformat()), demo=inventory.demo,
+        crisis_lines=list(CRISIS_LINES), sections=sections,
+        everywhere=[group_view(g) for g in outcome.everywhere], search_lines=search_lines,
+        online_url=online_url)
+
+
+# ----- the routes ----------------------------------------------------------------------
+
+def _pdf_response(output, filename: str) -> Response:
+    response = Response(output.body, mimetype="application/pdf")
+    response.set_etag(output.etag)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+def edition_options(args, geography) -> tuple[Optional[str], Optional[str]]:
+    """chapter and province of the URL, checked (BadParameter: the French 400 page)."""
+    chapter = (args.get("chapter") or "").strip() or None
+    if chapter and chapter not in CHAPTER_SLUGS:
+        raise BadParameter("chapter", "Ce sujet n'existe pas. Les sujets possibles : "
+                                      + ", ".join(CHAPTER_SLUGS) + ".")
+    province_text = (args.get("province") or "").strip()
+    province = find_province(geography, province_text) if province_text else None
+    if province_text and province is None:
+        raise BadParameter("province", "Cette province n'est pas connue. Choisissez parmi : "
+                                       + ", ".join(province_names(geography)) + ".")
+    return chapter, province
+
+
+@bp.get("/inventaire.pdf")
+def inventory_pdf():
+    geography, inventory = get_geography(), get_inventory()
+    chapter, province = edition_options(request.args, geography)
+    moment = request_moment()
+    online = url_for("pages.index", _external=True)
+
+    def build() -> bytes:
+        return render_pdf(render_html(inventory_brochure(
+            inventory, geography, moment, chapter=chapter, province=province,
+            online_url=online)))
+    output = inventory.output(("brochure", chapter, province, moment.date().isoformat()), build)
+    return _pdf_response(output, "inventaire.pdf")
+
+
+@bp.get("/resultats.pdf")
+def results_pdf():
+    """'Imprimer ces résultats': the search page's results (the same URL parameters)."""
+    from .pages import _filters, _origin_note, _summary
+    geography, inventory = get_geography(), get_inventory()
+    req = parse_search(request.args, geography, page_size=MAX_RESULTS)
+    req = replace(req, page=1, query=replace(req.query, limit=MAX_RESULTS, offset=0))
+    outcome, _ = inventory.search(req.query)
+    moment = request_moment()
+    lines = [f"{label} : {value}" for label, value in _filters(req)]
+    if _origin_note(req):
+        lines.append(_origin_note(req))
+    if outcome.total > len(outcome.results):
+        lines.append(f"Les {len(outcome.results)} premiers lieux sur {outcome.total} "
+                     "sont imprimés : précisez la recherche pour les autres.")
+    online = url_for("pages.index", _external=True, **req.as_args())
+    summary = _summary(replace(req, page=1), outcome.total, 1)
+
+    def build() -> bytes:
+        return render_pdf(render_html(results_brochure(
+            inventory, geography, moment, outcome, scope=f"Résultats de recherche : {summary}",
+            search_lines=lines, online_url=online)))
+    key = ("results-pdf", req.query.unpaged(), moment.date().isoformat())
+    return _pdf_response(inventory.output(key, build), "resultats.pdf")
