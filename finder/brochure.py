@@ -20,6 +20,7 @@ from typing import Callable, Optional
 import jinja2
 
 from .text import fold
+from .validation import display_host
 
 # The chapter colours are a second cue only: every chapter and group also says its name.
 
@@ -96,6 +97,7 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("finder", "templates"),
                           autoescape=True, trim_blocks=False, lstrip_blocks=False,
                           undefined=jinja2.StrictUndefined)
 _ENV.filters["capitalize_first"] = _capitalize_first
+_ENV.filters["url_host"] = display_host
 
 
 def render_html(brochure: Brochure) -> str:

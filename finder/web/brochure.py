@@ -176,7 +176,8 @@ def results_pdf():
     req = replace(req, page=1, query=replace(req.query, limit=MAX_RESULTS, offset=0))
     outcome, _ = inventory.search(req.query)
     moment = request_moment()
-    lines = [f"{label} : {value}" for label, value in _filters(req)]
+    lines = [f"{f.label} : {f.value}"
+             for f in _filters(req, lambda **changes: None, frozenset())]
     if _origin_note(req):
         lines.append(_origin_note(req))
     if outcome.total > len(outcome.results):
