@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finder import create_app  # noqa: E402
 from finder.brochure import render_html, render_pdf  # noqa: E402
+from finder.db import open_database  # noqa: E402
 from finder.config import DEMO_INVENTORY_NAME, PACKAGED_GEO_DIR, data_file  # noqa: E402
 from finder.synthetic import write_synthetic_inventory  # noqa: E402
 
@@ -55,6 +56,7 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        open_database(Path(folder) / "bench.sqlite", create=True).close()
         app = create_app({"TESTING": True, "DATABASE": str(Path(folder) / "bench.sqlite"),
                           "GEO_DIR": str(PACKAGED_GEO_DIR), "GEOCODING_ONLINE": False,
                           "SECRET_KEY": "bench", "SCHEDULE_NOW": "2026-12-01T09:00"})

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from finder import create_app
 from finder.models import CHAPTER_TITLES, CHAPTERS, KINDS
 
-from .conftest import DEMO_INVENTORY, group_row, write_inventory
+from .conftest import DEMO_INVENTORY, group_row, init_database, write_inventory
 
 NOW = "2026-12-01T09:00"
 
@@ -40,6 +40,7 @@ def group_page(pages: list[str], group) -> int:
 def demo_pdf(tmp_path_factory, geo_dir):
     """The whole demo inventory printed once by the command, and the app it came from."""
     folder = tmp_path_factory.mktemp("brochure")
+    init_database(folder / "finder.sqlite")
     app = create_app({"TESTING": True, "DATABASE": str(folder / "finder.sqlite"),
                       "GEO_DIR": str(geo_dir), "GEOCODING_ONLINE": False,
                       "SECRET_KEY": "a key for the tests only", "SCHEDULE_NOW": NOW})
