@@ -57,7 +57,7 @@ def place_details(group: Group, place: Place, *, url: str, moment=None) -> dict:
 
     With `moment`, the next meeting after it ("next"), its caveat, or the note saying
     why there is no date ("schedule_note")."""
-    view = (schedule_view(place.schedule_parsed, moment)
+    view = (schedule_view(place.schedule_parsed, moment, meeting_place=place.meeting_place)
             if moment is not None and place.schedule_parsed is not None else None)
     return {
         "name": group.name, "url": url, "chapter": chapter_index(group.chapter),

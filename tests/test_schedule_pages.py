@@ -20,6 +20,9 @@ def make(make_app, tmp_path, **config):
         group_row(group_id="flou", name="Groupe flou", schedule="groupes de paroles mensuels"),
         group_row(group_id="rdv", name="Permanence", schedule="sur rendez-vous"),
         group_row(group_id="muet", name="Groupe sans horaire", schedule=""),
+        group_row(group_id="siege", name="Siège seul", schedule="", address_kind="siege"),
+        group_row(group_id="courrier", name="Secrétariat", address_kind="courrier",
+                  schedule="permanence 1er et 3ème mardi 13 à 17 h"),
     ])
     result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
@@ -43,6 +46,10 @@ def test_the_list_shows_the_next_meeting_and_the_text(make_app, tmp_path):
     assert "Sur rendez-vous : prenez contact pour convenir d'un moment." in text
     assert "Quand Horaire non indiqué par la source : à confirmer par téléphone." in text
     assert text.count("Prochaine réunion") == 1, "no date for what was not understood"
+    # not a meeting place: its dates are not called meetings, and no schedule says nothing
+    assert "Prochaine date : aujourd'hui, mardi 1er décembre, 13 h–17 h" in text
+    siege = text[text.index("Siège seul"):]
+    assert "Quand" not in siege[:siege.index("Tout sur ce groupe")]
 
 
 def test_the_group_page_lists_the_next_dates(make_app, tmp_path):
@@ -52,6 +59,8 @@ def test_the_group_page_lists_the_next_dates(make_app, tmp_path):
     assert f"Prochaine réunion : {dates[0]}" in text
     assert "Prochaines dates : " + " ".join(dates) in text
     assert "janvier 2027" in dates[1], "a date of next year names its year"
+    siege = text_of(app.test_client().get("/groupes/siege").get_data(as_text=True))
+    assert "Horaire non indiqué" not in siege
     flou = text_of(app.test_client().get("/groupes/flou").get_data(as_text=True))
     assert "Prochaine" not in flou and "Horaire à confirmer par téléphone." in flou
 

@@ -66,10 +66,14 @@ class ScheduleView:
 
 
 def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 1,
-                  calendar: Optional[SchoolCalendar] = None) -> ScheduleView:
-    """The view of one schedule at `moment` (its next `count` dates)."""
+                  calendar: Optional[SchoolCalendar] = None,
+                  meeting_place: bool = True) -> ScheduleView:
+    """The view of one schedule at `moment` (its next `count` dates).
+
+    meeting_place False (a registered office, a postal address): the dates are not
+    called meetings ("Prochaine date"), and no schedule is nothing to say."""
     if schedule is None or schedule.status == EMPTY:
-        return ScheduleView(text="", status=EMPTY, note=NOT_GIVEN)
+        return ScheduleView(text="", status=EMPTY, note=NOT_GIVEN if meeting_place else "")
     today = _local(moment).date()
     occs = next_occurrences([schedule], moment, calendar=calendar, count=count) \
         if schedule.status == RECURRING else []
@@ -77,7 +81,8 @@ def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 
         first = occs[0]
         return ScheduleView(
             text=schedule.text, status=schedule.status,
-            next_line=f"Prochaine réunion : {occurrence_fr(first, today=today)}",
+            next_line=(f"{'Prochaine réunion' if meeting_place else 'Prochaine date'} : "
+                       f"{occurrence_fr(first, today=today)}"),
             caveat=first.caveat,
             upcoming=tuple(occurrence_fr(o, today=today) + (" (à vérifier)" if o.caveat else "")
                            for o in occs))

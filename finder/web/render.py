@@ -173,8 +173,11 @@ def place_view(place: Place, geography, moment=None, upcoming: int = 1) -> Place
         short = "adresse exacte non connue"
     else:
         note = short = ""
-    schedule = (schedule_view(place.schedule_parsed, moment, count=upcoming)
+    schedule = (schedule_view(place.schedule_parsed, moment, count=upcoming,
+                              meeting_place=place.meeting_place)
                 if moment is not None and place.schedule_parsed is not None else None)
+    if schedule is not None and not (schedule.text or schedule.note):
+        schedule = None                   # an office without a schedule: nothing to say
     return PlaceView(place=public, address=public.address_line(), precision=precision,
                      approximate=approximate, precision_note=note, short_note=short,
                      directions=directions_href(public), schedule=schedule)
