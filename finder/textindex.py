@@ -151,7 +151,7 @@ class TextIndex:
                 alts = [_phrase(entry.words, prefix=False)] if literal else []
                 alts += [_phrase(t.split(), prefix=True) for t in entry.search_for]
                 concepts.append(alts)
-                expansions.append((entry.expression, entry.search_for))
+                expansions.append((entry.expression, entry.search_for_labels))
                 searched.append(entry.expression)
                 chapter = chapter or entry.chapter
                 i += len(entry.words)

@@ -30,10 +30,12 @@ class Entry:
     words: tuple[str, ...]              # the expression, folded, as words
     search_for: tuple[str, ...]         # folded phrases
     chapter: Optional[str] = None
+    label: str = ""                     # the expression as the file writes it
+    search_for_labels: tuple[str, ...] = ()   # the phrases as the file writes them
 
     @property
     def expression(self) -> str:
-        return " ".join(self.words)
+        return self.label or " ".join(self.words)
 
 
 @dataclass(frozen=True)
@@ -76,5 +78,8 @@ def read_thesaurus(path: str | Path) -> Thesaurus:
                                      " sont obligatoires.")
             if chapter and chapter not in CHAPTER_SLUGS:
                 raise ThesaurusError(f"{path}, ligne {line} : chapitre inconnu « {chapter} ».")
-            entries.append(Entry(words, targets, chapter))
+            labels = tuple(x.strip() for x in (row.get("search_for") or "").split(";")
+                           if text_words(x))
+            entries.append(Entry(words, targets, chapter,
+                                 " ".join((row.get("expression") or "").split()), labels))
     return Thesaurus(tuple(entries))

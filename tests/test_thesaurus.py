@@ -69,7 +69,7 @@ def test_proche_finds_groups_for_relatives(client):
 
 def test_the_page_says_what_the_thesaurus_searched(client):
     html = client.get("/?q=SEP").get_data(as_text=True).replace("\u00a0", " ")
-    assert "Nous avons aussi cherché" in html and "sclerose en plaques" in html
+    assert "Nous avons aussi cherché" in html and "→ sclérose en plaques" in html
     assert "Ligue belge de la sclérose en plaques" in html
 
 
