@@ -220,7 +220,8 @@ def bench_text(geo, size: int, queries: int, workdir: Path) -> list[dict]:
                     "naive_p99": percentile(theirs, 99)})
     store.close()
     app = create_app({"DATABASE": str(db_path), "GEO_DIR": str(geo_dir_of(geo)),
-                      "RATELIMIT_ENABLED": False, "TESTING": False})
+                      "RATELIMIT_ENABLED": False, "TESTING": False,
+                      "SECRET_KEY": "bench-only-not-a-secret"})
     client = app.test_client()
     client.get("/api/v1/suggest?q=park")                     # builds the index once
     ours, theirs = [], []
@@ -261,7 +262,7 @@ def main() -> None:
     print(f"{'places':>8} {'import':>8} {'load+index':>10} {'ours p50':>9} {'ours p99':>9} "
           f"{'naive p50':>10} {'naive p99':>10} {'speed-up p50':>13}")
     with tempfile.TemporaryDirectory() as tmp:
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in (int(s) for s in args.sizes.split(",") if s):
             r = bench_size(geo, size, args.queries, Path(tmp))
             print(f"{r['size']:>8} {r['import_s']:>7.1f}s {r['warm_ms']:>8.1f}ms {r['ours_p50']:>7.2f}ms "
                   f"{r['ours_p99']:>7.2f}ms {r['naive_p50']:>8.1f}ms {r['naive_p99']:>8.1f}ms "

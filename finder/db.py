@@ -13,7 +13,8 @@ import os
 from flask import Flask, current_app, g, has_request_context
 
 from .aliases import PlaceAliasError
-from .config import serving
+from .config import data_file, serving
+from .thesaurus import THESAURUS_NAME, ThesaurusError, read_thesaurus
 from .geography import Geography, GeographyError, load_geography
 from .inventory import CacheSizes, Inventory
 from .snapshot import SnapshotReader
@@ -157,6 +158,12 @@ def init_app(app: Flask) -> None:
         load_geography(app.config["GEO_DIR"], app.config["PLACE_ALIASES"])
     except (GeographyError, PlaceAliasError) as exc:
         raise StartupError(startup_message(exc, getattr(exc, "setting", "FINDER_GEO_DIR"))) \
+            from None
+    try:      # the thesaurus of lay words (data/thesaurus.csv): a broken file stops here
+        read_thesaurus(data_file(THESAURUS_NAME))
+    except (OSError, ThesaurusError) as exc:
+        raise StartupError(f"Démarrage impossible : thésaurus illisible : {exc}\n"
+                           f"Cannot start: fix data/{THESAURUS_NAME} (see data/README.md).") \
             from None
     if database_missing(app.config["DATABASE"]):
         # Serving (gunicorn, flask run) needs an inventory; a command (`import`, `init-db`

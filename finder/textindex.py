@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -33,7 +34,9 @@ from .config import data_file
 from .models import SERVICE_LABELS, TextMatch
 from .store import Store
 from .text import fold, words
-from .thesaurus import THESAURUS_NAME, Thesaurus, read_thesaurus
+from .thesaurus import THESAURUS_NAME, Thesaurus, ThesaurusError, read_thesaurus
+
+log = logging.getLogger(__name__)
 
 MAX_WORDS = 12
 SPELLING_MIN_SCORE = 80
@@ -81,7 +84,11 @@ class TextIndex:
     @classmethod
     def build(cls, store: Store, thesaurus: Optional[Thesaurus] = None) -> "TextIndex":
         if thesaurus is None:
-            thesaurus = read_thesaurus(data_file(THESAURUS_NAME))
+            try:
+                thesaurus = read_thesaurus(data_file(THESAURUS_NAME))
+            except (OSError, ThesaurusError) as exc:   # checked at start-up; edited since
+                log.error("thesaurus unusable, searching without it: %s", exc)
+                thesaurus = Thesaurus()
         by_audience = {k: set() for k in AUDIENCES}
         by_service = {k: set() for k in SERVICE_LABELS}
         free: set[int] = set()

@@ -88,3 +88,14 @@ def test_longest_expression_wins_and_files_are_checked(tmp_path):
     path.write_text("mot,cible\nboire,alcool\n", encoding="utf-8")
     with pytest.raises(ThesaurusError, match="colonnes manquantes"):
         read_thesaurus(path)
+
+
+def test_a_broken_thesaurus_stops_start_up_with_a_french_message(make_app, tmp_path,
+                                                                 monkeypatch):
+    import finder.db
+    from finder.db import StartupError
+    bad = tmp_path / "thesaurus.csv"
+    bad.write_text("expression,search_for\nboire,\n", encoding="utf-8")
+    monkeypatch.setattr(finder.db, "data_file", lambda name: bad)
+    with pytest.raises(StartupError, match="thésaurus illisible.*ligne 2"):
+        make_app()
