@@ -32,7 +32,7 @@ from typing import Optional
 import numpy as np
 
 from .geodesy import APPROX_REL_ERROR, LocalMetric, bounding_box, geodesic_km
-from .models import Group, Query, Result, SearchOutcome, TextMatch
+from .models import CHAPTER_SLUGS, Group, Query, Result, SearchOutcome, TextMatch
 from .placeindex import PlaceIndex
 from .store import Store
 from .textindex import TextIndex
@@ -103,17 +103,17 @@ def rank(store: Store, index: PlaceIndex, query: Query,
                    allowed=allowed)
     extra = dict(text=text, suggested=suggested)
 
+    if not query.has_origin and relevance:
+        pid, gid, rel = _by_relevance(store, index, text_index, filters, relevance)
+        return Ranking(query, pid, gid, None, (), everywhere, **extra, relevance=rel)
     if not query.has_origin:
         rows = store.places_by_name(chapter=query.chapter, theme=query.theme,
                                     commune_nis=query.commune_nis)
         if allowed is not None:
             rows = [r for r in rows if r[1] in allowed]
-        if relevance:
-            rows.sort(key=lambda r: -relevance[r[1]])     # stable: then commune, name
         pid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         gid = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        return Ranking(query, pid, gid, None, (), everywhere, **extra,
-                       relevance=_relevances(gid, relevance))
+        return Ranking(query, pid, gid, None, (), everywhere, **extra)
 
     metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
@@ -127,6 +127,26 @@ def rank(store: Store, index: PlaceIndex, query: Query,
         order = np.lexsort((dist, dist + RELEVANCE_KM * (1 - rel)))
         pid, gid, dist, rel = pid[order], gid[order], dist[order], rel[order]
     return Ranking(query, pid, gid, dist, nearest, everywhere, **extra, relevance=rel)
+
+
+def _by_relevance(store: Store, index: PlaceIndex, text_index: TextIndex, filters: dict,
+                  relevance: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Words typed, no origin: the matching places from the in-memory index, by relevance,
+    then group name, then place (no SQL over every place)."""
+    ids = set(filters["allowed"])
+    if filters.get("theme"):
+        ids &= set(store.group_ids_with_theme(filters["theme"]))
+    mask = np.isin(index.group_id, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    if filters.get("chapter"):
+        mask &= index.chapter == CHAPTER_SLUGS.index(filters["chapter"])
+    if filters.get("commune_nis"):
+        mask &= index.commune == int(filters["commune_nis"])
+    pos = np.nonzero(mask)[0]
+    pid, gid = index.place_id[pos], index.group_id[pos]
+    rel = _relevances(gid, relevance)
+    name = text_index.name_rank(gid)
+    order = np.lexsort((pid, name, -rel))
+    return pid[order], gid[order], rel[order]
 
 
 def _relevances(gid: np.ndarray, relevance: Optional[dict]) -> Optional[np.ndarray]:

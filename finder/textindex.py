@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .audience import AUDIENCES
@@ -80,6 +81,13 @@ class TextIndex:
     suggestions: list[Suggestion] = field(default_factory=list)
     _word_index: list[tuple[str, int]] = field(default_factory=list)
     _theme_count: int = 0
+    _name_rank: Optional[np.ndarray] = None   # group id → its place in name order
+
+    def name_rank(self, group_ids: np.ndarray) -> np.ndarray:
+        """Each group's position in alphabetical order (ties: id), for sorting."""
+        ranks = self._name_rank
+        inside = group_ids < len(ranks)
+        return np.where(inside, ranks[np.minimum(group_ids, len(ranks) - 1)], len(ranks))
 
     @classmethod
     def build(cls, store: Store, thesaurus: Optional[Thesaurus] = None) -> "TextIndex":
@@ -94,7 +102,8 @@ class TextIndex:
         free: set[int] = set()
         chapter_of: dict[int, str] = {}
         names: list[str] = []
-        for gid, name, chapter, kinds, services, cost, _places, _themes in store.group_facets():
+        facets = store.group_facets()           # in name order
+        for gid, name, chapter, kinds, services, cost, _places, _themes in facets:
             chapter_of[gid] = chapter
             names.append(name)
             for k in json.loads(kinds):
@@ -113,6 +122,11 @@ class TextIndex:
             [Suggestion(t, "theme", n) for t, n in sorted(counts.items(), key=lambda x: -x[1])]
             + [Suggestion(n, "group") for n in dict.fromkeys(names)])
         index._theme_count = len(counts)
+        ranks = np.full(max((f[0] for f in facets), default=0) + 1, len(facets),
+                        dtype=np.int64)
+        for position, f in enumerate(facets):
+            ranks[f[0]] = position
+        index._name_rank = ranks
         index._word_index = sorted(
             (w, i) for i, s in enumerate(index.suggestions) for w in set(words(s.label)))
         return index
