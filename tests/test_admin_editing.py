@@ -203,6 +203,8 @@ def test_no_edit_without_session_or_csrf(admin_app, admin_client):
     token = csrf_from(anonymous.get("/admin/connexion").get_data(as_text=True))
     for url in (f"/admin/groupes/{SLUG}", f"/admin/groupes/{SLUG}/verifie",
                 f"/admin/groupes/{SLUG}/lieux/0", f"/admin/groupes/{SLUG}/lieux/0/retirer",
+                f"/admin/groupes/{SLUG}/supprimer", f"/admin/groupes/{SLUG}/demander-suppression",
+                "/admin/propositions/1/accepter", "/admin/propositions/1/rejeter",
                 "/admin/historique/1/annuler"):
         assert anonymous.post(url, data={"csrf_token": token}).status_code == 401
         assert admin_client.post(url, data={"name": "x"}).status_code == 400     # no token
@@ -235,3 +237,32 @@ def test_the_edit_form_refuses_links_that_lie_with_the_import_s_reasons(editor_c
         html = response.get_data(as_text=True)
         assert says.replace("'", "&#39;") in html, (field, value)
     assert content_hash(stored(admin_app)) == before
+
+
+def test_editors_ask_for_deletions_and_admins_accept_them(editor_client, admin_client, admin_app):
+    assert form_post(editor_client, f"/admin/groupes/{SLUG}/supprimer", {}).status_code == 403
+    asked = form_post(editor_client, f"/admin/groupes/{SLUG}/demander-suppression",
+                      {"reason": "fermé depuis juin"})
+    assert asked.status_code == 302 and stored(admin_app) is not None
+    listed = page(admin_client, "/admin/propositions")
+    assert "Correction" in listed
+    with admin_app.app_context():
+        from finder.db import get_writer
+        [request] = get_writer().proposals()
+    assert EDITOR_EMAIL in request.message and "fermé depuis juin" in request.message
+    assert form_post(admin_client, f"/admin/groupes/{SLUG}/supprimer", {}).status_code == 302
+    assert stored(admin_app) is None
+    assert editor_client.get(f"/groupes/{SLUG}").status_code == 404
+    history = page(admin_client, f"/admin/groupes/{SLUG}/historique")
+    assert "groupe supprimé" in history and ADMIN_EMAIL in history
+    change = max(c.id for c in get_changes(admin_app))
+    token = csrf_from(history)
+    assert admin_client.post(f"/admin/historique/{change}/annuler",
+                             data={"csrf_token": token}).status_code == 302
+    assert stored(admin_app) is not None                    # undone: the group is back
+
+
+def get_changes(app):
+    with app.app_context():
+        from finder.db import get_writer
+        return get_writer().changes(SLUG)

@@ -10,7 +10,7 @@ from ...store_history import ACTIONS
 from ...validation import SERVICES
 from ..pages import tiles_config
 from . import bp
-from .auth import current_account
+from .auth import admin_required, current_account
 
 MAX_SLUG = 200
 
@@ -165,3 +165,26 @@ def places_to_refine():
     rows.sort(key=lambda r: (rank[r[2].precision], r[2].commune_name, r[0].name))
     return render_template("admin/places_to_refine.html", rows=rows,
                            precision_labels=PRECISION_LABELS)
+
+
+@bp.post("/groupes/<slug>/supprimer")
+@admin_required
+def remove_group(slug: str):
+    """Remove a group (administrators): one recorded change, which the history can undo."""
+    group = _group_or_404(slug)
+    get_writer().record(slug, before=group, after=None, who=_who(), action="delete",
+                        summary="retiré par un administrateur")
+    flash(f"Groupe « {group.name} » retiré de l'inventaire (son historique permet de "
+          "l'annuler).")
+    return redirect(url_for("admin.history", slug=slug))
+
+
+@bp.post("/groupes/<slug>/demander-suppression")
+def request_deletion(slug: str):
+    """An editor asks for a deletion; an administrator accepts it among the proposals."""
+    group = _group_or_404(slug)
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    get_writer().add_proposal("correction", slug, {}, f"Suppression demandée par {_who()}"
+                              + (f" : {reason}" if reason else "."), "")
+    flash("Demande de suppression envoyée : un administrateur la verra dans les propositions.")
+    return redirect(url_for("admin.group", slug=group.slug))
