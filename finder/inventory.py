@@ -31,7 +31,7 @@ from .lru import LRU
 from .mapcontent import public_point
 from .models import CHAPTERS, Query, SearchOutcome
 from .placeindex import PlaceIndex
-from .search import Ranking, page, rank
+from .search import Ranking, page, place_schedules, rank
 from .store import Store
 from .textindex import TextIndex
 
@@ -170,6 +170,11 @@ class Inventory:
         return self.derived("public_points", lambda: {
             row[0]: public_point(row, self.geography) for row in self.store().map_points()})
 
+    @property
+    def schedules(self) -> dict:
+        """place id -> its structured schedule (the schedule filters read it)."""
+        return self.derived("schedules", lambda: place_schedules(self.store(), self.index))
+
     def everywhere(self, chapter: Optional[str], theme: Optional[str]) -> tuple:
         """The services without a meeting place for a chapter and theme (every search
         shows them), read once per version and pair; a theme no group has has none."""
@@ -192,7 +197,8 @@ class Inventory:
             return found, True
         found = rank(self.store(), self.index, key,
                      self.text_index if key.needs_text_index else None,
-                     everywhere=self.everywhere(key.chapter, key.theme))
+                     everywhere=self.everywhere(key.chapter, key.theme),
+                     schedules=self.schedules if key.has_schedule_filter else None)
         with self._count_lock:
             self.searches_run += 1
         self.rankings.put(key, found, len(found) + 1)

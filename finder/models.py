@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from dataclasses import asdict, dataclass, field, replace
 from typing import Optional
 
@@ -223,6 +224,9 @@ class Query:
     audience: Optional[str] = None     # one of audience.AUDIENCES
     service: Optional[str] = None      # one of SERVICE_LABELS
     free: bool = False                 # only groups a source says are free of charge
+    days: tuple[int, ...] = ()         # schedule: meets on one of these weekdays (0 = Monday)
+    moment: Optional[str] = None       # schedule: "matin" | "apres-midi" | "soir"
+    week_of: Optional[date] = None     # schedule: meets between this day and 6 days later
     limit: Optional[int] = None        # results hydrated (a page); None = all
     offset: int = 0
 
@@ -234,6 +238,11 @@ class Query:
     def needs_text_index(self) -> bool:
         """Words typed or a filter the text index answers (textindex.TextIndex)."""
         return bool(self.text or self.audience or self.service or self.free)
+
+    @property
+    def has_schedule_filter(self) -> bool:
+        """A day, a part of the day or "cette semaine" (schedule/filters.py)."""
+        return bool(self.days or self.moment or self.week_of)
 
     def unpaged(self) -> "Query":
         """The same question without its page: what a ranking is cached under (every other
@@ -262,6 +271,8 @@ class SearchOutcome:
     text: Optional["TextMatch"] = None  # what a text query was understood as
     # words matching nothing: the nearest groups of the chapter they point to
     suggested: list[Result] = field(default_factory=list)
+    # a schedule filter is on: places left out because their schedule is not known
+    unknown_schedule_left_out: int = 0
 
 
 ROLES = {"admin": "administrateur", "editor": "éditeur"}

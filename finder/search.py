@@ -23,17 +23,23 @@ weak match 5 km away comes before a strong one 65 km away, a strong match 10 km 
 before a weak one 5 km away. (rank_km uses the approximate distance, within 10 m at
 100 km; the distances shown are exact.) The for-whom / offers / free filters come from
 the same TextIndex (TextIndex.allowed).
+
+The schedule filters (Query.days / moment / week_of) keep the places whose structured
+schedule meets as asked (schedule/filters.py) and count those left out only because
+their schedule is not known (Ranking.unknown_schedule): the page and the API say so.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Mapping, Optional
 
 import numpy as np
 
 from .geodesy import APPROX_REL_ERROR, LocalMetric, bounding_box, geodesic_km
 from .models import CHAPTER_SLUGS, Group, Query, Result, SearchOutcome, TextMatch
 from .placeindex import PlaceIndex
+from .schedule import Schedule
+from .schedule.filters import meets
 from .store import Store
 from .textindex import TextIndex
 
@@ -59,6 +65,7 @@ class Ranking:
     text: Optional[TextMatch] = None      # what the words typed were understood as
     relevance: Optional[np.ndarray] = None   # float, per place, when words were typed
     suggested: tuple[Result, ...] = ()    # words matching nothing: the chapter's nearest
+    unknown_schedule: int = 0             # left out by a schedule filter: schedule not known
 
     def __len__(self) -> int:
         return len(self.place_id)
@@ -76,12 +83,40 @@ def search(store: Store, query: Query, index: Optional[PlaceIndex] = None,
     return page(store, rank(store, index, query, text_index), query.offset, query.limit)
 
 
+def place_schedules(store: Store, index: PlaceIndex) -> dict[int, Optional[Schedule]]:
+    """Every place's structured schedule (the schedule filters read it; Inventory keeps it
+    once per version)."""
+    return {pid: p.schedule_parsed
+            for pid, p in store.places_by_id(index.place_id.tolist()).items()}
+
+
+class _When:
+    """The schedule filters of a query: which places they keep, and how many they leave
+    out only because the schedule is not known (schedule/filters.py)."""
+
+    def __init__(self, query: Query, schedules: Mapping[int, Optional[Schedule]]):
+        self.days, self.moment, self.week_of = frozenset(query.days), query.moment, query.week_of
+        self.schedules = schedules
+
+    def keep(self, pid: np.ndarray) -> tuple[np.ndarray, int]:
+        answers = [meets(self.schedules.get(p), self.days, self.moment, self.week_of)
+                   for p in pid.tolist()]
+        keep = np.fromiter((a is True for a in answers), dtype=bool, count=len(answers))
+        return keep, sum(a is None for a in answers)
+
+
 def rank(store: Store, index: PlaceIndex, query: Query,
          text_index: Optional[TextIndex] = None,
-         everywhere: Optional[tuple[Group, ...]] = None) -> Ranking:
+         everywhere: Optional[tuple[Group, ...]] = None,
+         schedules: Optional[Mapping[int, Optional[Schedule]]] = None) -> Ranking:
     """everywhere: the services without a place for query's chapter and theme, when the
-    caller already has them (Inventory.everywhere); read from the store otherwise."""
+    caller already has them (Inventory.everywhere); read from the store otherwise.
+    schedules: place_schedules(), when the caller keeps it (schedule filters)."""
     query = query.unpaged()
+    when = None
+    if query.has_schedule_filter:
+        when = _When(query, schedules if schedules is not None
+                     else place_schedules(store, index))
     if query.needs_text_index and text_index is None:
         text_index = TextIndex.build(store)
     text, allowed = _text_and_filters(store, text_index, query)
@@ -105,7 +140,9 @@ def rank(store: Store, index: PlaceIndex, query: Query,
 
     if not query.has_origin and relevance:
         pid, gid, rel = _by_relevance(store, index, text_index, filters, relevance)
-        return Ranking(query, pid, gid, None, (), everywhere, **extra, relevance=rel)
+        (pid, gid, rel), unknown = _when_keep(when, pid, pid, gid, rel)
+        return Ranking(query, pid, gid, None, (), everywhere, **extra, relevance=rel,
+                       unknown_schedule=unknown)
     if not query.has_origin:
         rows = store.places_by_name(chapter=query.chapter, theme=query.theme,
                                     commune_nis=query.commune_nis)
@@ -113,20 +150,33 @@ def rank(store: Store, index: PlaceIndex, query: Query,
             rows = [r for r in rows if r[1] in allowed]
         pid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         gid = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        return Ranking(query, pid, gid, None, (), everywhere, **extra)
+        (pid, gid), unknown = _when_keep(when, pid, pid, gid)
+        return Ranking(query, pid, gid, None, (), everywhere, **extra,
+                       unknown_schedule=unknown)
 
     metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
     pos, dist = _within(store, index, filters, metric, radius)
+    (pos, dist), unknown = _when_keep(when, index.place_id[pos], pos, dist)
     nearest: tuple[Result, ...] = ()
     if not len(pos) and query.radius_km is not None:
-        nearest = tuple(_nearest_outside(store, index, filters, metric, radius))
+        nearest = tuple(_nearest_outside(store, index, filters, metric, radius, when))
     pid, gid = index.place_id[pos], index.group_id[pos]
     rel = _relevances(gid, relevance)
     if rel is not None:
         order = np.lexsort((dist, dist + RELEVANCE_KM * (1 - rel)))
         pid, gid, dist, rel = pid[order], gid[order], dist[order], rel[order]
-    return Ranking(query, pid, gid, dist, nearest, everywhere, **extra, relevance=rel)
+    return Ranking(query, pid, gid, dist, nearest, everywhere, **extra, relevance=rel,
+                   unknown_schedule=unknown)
+
+
+def _when_keep(when: Optional[_When], pid: np.ndarray, *arrays) -> tuple[tuple, int]:
+    """arrays (aligned with the place ids pid) cut to the places the schedule filters
+    keep, and how many were left out because their schedule is not known."""
+    if when is None:
+        return arrays, 0
+    keep, unknown = when.keep(pid)
+    return tuple(a[keep] if a is not None else None for a in arrays), unknown
 
 
 def _by_relevance(store: Store, index: PlaceIndex, text_index: TextIndex, filters: dict,
@@ -195,7 +245,8 @@ def page(store: Store, ranking: Ranking, offset: int = 0,
     return SearchOutcome(replace(ranking.query, offset=offset, limit=limit), results,
                          list(ranking.nearest), list(ranking.everywhere), total=len(ranking),
                          place_ids=ranking.place_ids, text=ranking.text,
-                         suggested=list(ranking.suggested))
+                         suggested=list(ranking.suggested),
+                         unknown_schedule_left_out=ranking.unknown_schedule)
 
 
 def _relevance_page(store: Store, ranking: Ranking, start: int,
@@ -260,11 +311,12 @@ def _exact_page(store: Store, ranking: Ranking, metric: LocalMetric,
 
 
 def _nearest_outside(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
-                     radius: float) -> list[Result]:
+                     radius: float, when: Optional[_When] = None) -> list[Result]:
     """Nothing within the radius: the nearest few anyway, widening step by step."""
     span = max(radius, 5.0) * 2
     while True:
         pos, dist = _within(store, index, filters, metric, span)
+        (pos, dist), _ = _when_keep(when, index.place_id[pos], pos, dist)
         if len(pos) >= NEAREST_WHEN_EMPTY or span >= _ANYWHERE_KM:
             break
         span = min(span * 3, _ANYWHERE_KM)

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from ..db import get_geography, get_inventory, get_store
 from ..meeting_guide import meeting_guide
 from ..models import CHAPTER_SLUGS, Resolved
+from ..schedule.filters import left_out_message
 from ..text import fold
 from . import api_formats
 from .api_formats import (group_with_places, public_csv, public_results, results_geojson,
@@ -179,6 +180,9 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
         notices.append({"code": "nothing_within_radius", "message":
                         f"Aucun groupe à moins de {req.radius_km} km : voici les plus "
                         "proches (nearest_outside_radius)."})
+    if outcome.unknown_schedule_left_out:
+        notices.append({"code": "unknown_schedule_left_out",
+                        "message": left_out_message(outcome.unknown_schedule_left_out)})
     if outcome.total and not outcome.results:
         notices.append({"code": "page_out_of_range",
                         "message": "Cette page est au-delà des résultats."})
@@ -204,6 +208,7 @@ def search_json():
         "page": req.page,
         "limit": limit,
         "demo": demo,
+        "unknown_schedule_left_out": outcome.unknown_schedule_left_out,
         "text": text_dict(outcome.text),
         "results": public_results(outcome.results, geography),
         "nearest_outside_radius": public_results(outcome.nearest_outside, geography),

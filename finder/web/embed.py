@@ -1,7 +1,7 @@
 """The finder for partner sites: /embed (in their iframe) and /embed/builder (to make one).
 
 /embed takes the page's search parameters (q, postcode, radius_km, chapter, theme, commune,
-audience, service, free, lat, lon, page); the partner fixes some of them in the URL and hides their controls with
+audience, service, free, day, moment, semaine, lat, lon, page); the partner fixes some of them in the URL and hides their controls with
 lock=chapter,theme,... The page keeps the crisis lines, the demo banner and the
 attribution, and links to the full site with the same search.
 
@@ -15,21 +15,23 @@ from markupsafe import escape
 from ..audience import AUDIENCES
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, SERVICE_LABELS
+from ..schedule.model import WEEKDAYS_FR
 from . import framing, security
 from .pagecache import cached_page
 from .pages import render_finder
-from .params import RADIUS_CHOICES, BadParameter
+from .params import MOMENT_LABELS, RADIUS_CHOICES, BadParameter
 
 bp = Blueprint("embed", __name__)
 
 LOCKABLE = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
-            "service", "free")
+            "service", "free", "day", "moment", "semaine")
 LOCK_LABELS = {"q": "la recherche par mots", "postcode": "le lieu",
                "radius_km": "la distance", "chapter": "le sujet", "theme": "le thème",
                "commune": "la commune", "audience": "pour qui", "service": "ce qui est proposé",
-               "free": "gratuit ou non"}
+               "free": "gratuit ou non", "day": "le jour", "moment": "le moment de la journée",
+               "semaine": "cette semaine ou non"}
 PRESETS = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience", "service",
-           "free")
+           "free", "day", "moment", "semaine")
 DEFAULT_HEIGHT = 600
 
 
@@ -74,7 +76,8 @@ def embed():
 def _full_site_url() -> str:
     """The same search on the full site (absolute: the link leaves the iframe)."""
     keep = PRESETS + ("lat", "lon", "page")
-    args = {k: v for k in keep if (v := request.args.get(k, "").strip())}
+    args = {k: v for k in keep if (v := ",".join(
+        x.strip() for x in request.args.getlist(k) if x.strip()))}
     return security.public_url("pages.index", **args)
 
 
@@ -104,6 +107,7 @@ def builder():
         chapters=[(slug, title) for slug, title, _ in CHAPTERS],
         themes=list(inventory.themes.all), radius_choices=RADIUS_CHOICES,
         audiences=list(AUDIENCES.items()), services=list(SERVICE_LABELS.items()),
+        days=[(d, d.capitalize()) for d in WEEKDAYS_FR], moments=list(MOMENT_LABELS.items()),
         communes=geography.communes_by_province(),
         frame_ancestors=framing.configured_ancestors(
             str(current_app.config.get("EMBED_FRAME_ANCESTORS", "*"))),

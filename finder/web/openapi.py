@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ..audience import AUDIENCES
 from ..models import ADDRESS_KINDS, CHAPTER_SLUGS, PRECISIONS, SERVICE_LABELS
+from ..schedule.filters import MOMENTS
+from ..schedule.model import WEEKDAYS_FR
 from .params import MAX_PAGE, MAX_TEXT, RADIUS_CHOICES
 
 
@@ -159,7 +161,8 @@ SCHEMAS: dict = {
     "SearchResponse": {
         "type": "object",
         "required": ["origin", "radius_km", "count", "page", "limit", "demo", "results",
-                     "nearest_outside_radius", "everywhere", "notices"],
+                     "nearest_outside_radius", "everywhere", "notices",
+                     "unknown_schedule_left_out"],
         "properties": {
             "origin": _nullable(_ref("Origin")),
             "radius_km": _nullable({"type": "number", "description":
@@ -169,6 +172,11 @@ SCHEMAS: dict = {
             "page": {"type": "integer", "minimum": 1},
             "limit": {"type": "integer", "minimum": 1},
             "demo": {"type": "boolean"},
+            "unknown_schedule_left_out": {
+                "type": "integer", "minimum": 0, "description":
+                "With day, moment or semaine: places otherwise matching that were left out "
+                "because their schedule is not known (not understood, by appointment, no "
+                "hour); 0 without these filters."},
             "results": {"type": "array", "items": _ref("Result"),
                         "description": "This page, nearest first when there is an origin."},
             "nearest_outside_radius": {"type": "array", "items": _ref("Result"),
@@ -265,6 +273,19 @@ SEARCH_PARAMS = [
            "What the group offers (services column)."),
     _param("free", {"type": "string", "enum": ["1", "0", "oui", "non", "true", "false"]},
            "1: only groups whose source says they are free of charge."),
+    {"name": "day", "in": "query", "required": False, "style": "form", "explode": True,
+     "schema": {"type": "array", "items": {"type": "string", "enum": [
+         *WEEKDAYS_FR, "1", "2", "3", "4", "5", "6", "7"]}},
+     "description": "Only places meeting on one of these days (lundi … dimanche or "
+                    "1 = lundi … 7 = dimanche; repeat the parameter or separate by commas). "
+                    "Places whose schedule is not known are left out and counted "
+                    "(unknown_schedule_left_out)."},
+    _param("moment", {"type": "string", "enum": list(MOMENTS)},
+           "Part of the day by the meeting's start time: matin before 12:00, apres-midi "
+           "12:00-18:00, soir from 18:00 (Europe/Brussels). Unknown schedules: as for day."),
+    _param("semaine", {"type": "string", "enum": ["1", "0", "oui", "non", "true", "false"]},
+           "1: only places with a meeting in the next 7 days (from today, Europe/Brussels). "
+           "Unknown schedules: as for day."),
     _param("postcode", _TEXT, "Origin: Belgian postcode, locality or commune name "
            "(as on the site). An origin that cannot be placed is a 422 error."),
     _param("radius_km", {"type": "integer", "enum": list(RADIUS_CHOICES), "default": 20},

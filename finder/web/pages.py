@@ -16,10 +16,12 @@ from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
 from ..audience import AUDIENCES
 from ..models import CHAPTERS, PRECISION_LABELS, SERVICE_LABELS
+from ..schedule.filters import left_out_message
 from .clock import request_moment
 from .errors import error_response
 from .pagecache import cached_page
-from .params import RADIUS_CHOICES, BadParameter, SearchRequest, parse_search, run_search
+from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
+                     run_search)
 from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -99,7 +101,8 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         first_rank=(req.page - 1) * page_size + 1,
         summary=_summary(req, outcome.total, pages),
         origin_label=_origin_label(req), origin_note=_origin_note(req),
-        notices=_notices(req, page_url) + _text_notices(req, outcome),
+        notices=(_notices(req, page_url) + _text_notices(req, outcome)
+                 + _schedule_notices(req, outcome)),
         wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
         filters=_filters(req, page_url, frozenset(locked)),
         form=form_choices(inventory, geography, req),
@@ -224,10 +227,22 @@ def _filters(req: SearchRequest, page_url, locked: frozenset) -> list[ActiveFilt
         ("audience", "Pour", AUDIENCES.get(req.audience, "").lower()),
         ("service", "Propose", SERVICE_LABELS.get(req.service, "").lower()),
         ("free", "Gratuit", "seulement les groupes gratuits" if req.free else ""),
+        ("day", "Jour", " ou ".join(req.days)),
+        ("moment", "Moment", MOMENT_LABELS.get(req.moment, "").lower()),
+        ("semaine", "Quand", "cette semaine (7 prochains jours)" if req.this_week else ""),
     ]
     return [ActiveFilter(label, value, None if name in locked
                          else page_url(**{name: None, "page": None}))
             for name, label, value in shown if value]
+
+
+def _schedule_notices(req: SearchRequest, outcome) -> list[Notice]:
+    """A schedule filter never hides a place whose schedule is unknown without saying so."""
+    if not req.query.has_schedule_filter or not outcome.unknown_schedule_left_out:
+        return []
+    return [Notice(left_out_message(outcome.unknown_schedule_left_out), level="info",
+                   hint="Leur horaire est à confirmer par téléphone : retirez le filtre "
+                        "d'horaire pour les voir.")]
 
 
 def _text_notices(req: SearchRequest, outcome) -> list[Notice]:

@@ -15,14 +15,20 @@ from flask import g
 from ..audience import AUDIENCES
 from ..db import get_inventory
 from ..models import CHAPTER_SLUGS, SERVICE_LABELS, Commune, Query, Resolved, SearchOutcome
+from ..schedule.filters import MOMENTS
+from ..schedule.model import WEEKDAYS_FR
 from ..text import words
 from ..textindex import STOPWORDS
+from .clock import request_moment
 
 RADIUS_CHOICES = (5, 10, 20, 50, 100)
 DEFAULT_RADIUS = 20
 MAX_TEXT = 100
 MAX_PAGE = 10000
 MAX_QUERY = 100          # "De quoi s'agit-il ?": longer is not a description, it is a text
+MOMENT_LABELS = {"matin": "Le matin (avant 12\u00a0h)",
+                 "apres-midi": "L'après-midi (de 12\u00a0h à 18\u00a0h)",
+                 "soir": "Le soir (dès 18\u00a0h)"}
 FREE_VALUES = {"1": True, "oui": True, "true": True, "0": False, "non": False, "false": False}
 
 
@@ -49,6 +55,9 @@ class SearchRequest:
     audience: str = ""                 # audience.AUDIENCES key
     service: str = ""                  # models.SERVICE_LABELS key
     free: bool = False
+    days: tuple[str, ...] = ()         # schedule: "lundi".."dimanche", in week order
+    moment: str = ""                   # schedule.filters.MOMENTS
+    this_week: bool = False            # "cette semaine" (semaine=1)
     page: int = 1
     origin: Optional[Resolved] = None  # resolved origin (postcode or "autour de moi")
     origin_problem: Optional[Resolved] = None   # not found / ambiguous / outside
@@ -61,6 +70,7 @@ class SearchRequest:
     def has_input(self) -> bool:
         return bool(self.postcode or self.commune_text or self.chapter or self.theme
                     or self.text or self.audience or self.service or self.free
+                    or self.days or self.moment or self.this_week
                     or self.located_by_browser)
 
     def as_args(self, **changes) -> dict:
@@ -68,7 +78,8 @@ class SearchRequest:
         args = {"q": self.text, "postcode": self.postcode, "radius_km": self.radius_km,
                 "chapter": self.chapter, "theme": self.theme, "commune": self.commune_text,
                 "audience": self.audience, "service": self.service,
-                "free": "1" if self.free else ""}
+                "free": "1" if self.free else "", "day": ",".join(self.days),
+                "moment": self.moment, "semaine": "1" if self.this_week else ""}
         if self.located_by_browser and self.origin:
             args.update(lat=f"{self.origin.lat:.5f}", lon=f"{self.origin.lon:.5f}")
         if self.page > 1:
@@ -105,6 +116,25 @@ def _choice(args: Mapping, name: str, allowed, message: str) -> str:
     return value
 
 
+def _days(args: Mapping) -> tuple[str, ...]:
+    """day=lundi&day=mardi, day=lundi,mardi or day=1 (1 = lundi … 7 = dimanche)."""
+    raw = args.getlist("day") if hasattr(args, "getlist") else [args.get("day") or ""]
+    found = set()
+    for value in ",".join(raw).split(","):
+        value = value.strip().lower()
+        if not value:
+            continue
+        if value.isdigit() and 1 <= int(value) <= 7:
+            found.add(int(value) - 1)
+        elif value in WEEKDAYS_FR:
+            found.add(WEEKDAYS_FR.index(value))
+        else:
+            raise BadParameter("day", f"Jour inconnu : « {value[:20]} ». Écrivez un jour de "
+                               "la semaine (lundi … dimanche) ou son numéro (1 = lundi … "
+                               "7 = dimanche).")
+    return tuple(WEEKDAYS_FR[d] for d in sorted(found))
+
+
 def parse_text(raw: str) -> tuple[str, str]:
     """(the words to search, or "", and why not in French, or "")."""
     text = " ".join((raw or "").split())
@@ -139,6 +169,13 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         raise BadParameter("free", "Paramètre « free » : écrivez 1 (seulement les groupes "
                                    "gratuits) ou 0.")
     free = FREE_VALUES.get(free_raw, False)
+    days = _days(args)
+    moment = _choice(args, "moment", MOMENTS, "Moment de la journée inconnu.")
+    week_raw = (args.get("semaine") or "").strip().lower()
+    if week_raw and week_raw not in FREE_VALUES:
+        raise BadParameter("semaine", "Paramètre « semaine » : écrivez 1 (seulement les "
+                                      "réunions des 7 prochains jours) ou 0.")
+    this_week = FREE_VALUES.get(week_raw, False)
     chapter = (args.get("chapter") or "").strip()
     if chapter and chapter not in CHAPTER_SLUGS:
         raise BadParameter("chapter", "Ce chapitre n'existe pas. Choisissez-en un dans la liste.")
@@ -161,7 +198,7 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
                             radius_km=radius, chapter=chapter, theme=theme, page=page,
                             text=text or " ".join(typed.split())[:MAX_QUERY],
                             text_problem=text_problem, audience=audience, service=service,
-                            free=free)
+                            free=free, days=days, moment=moment, this_week=this_week)
 
     lat, lon = _number(args, "lat", "La latitude"), _number(args, "lon", "La longitude")
     if (lat is None) != (lon is None):
@@ -202,6 +239,9 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         radius_km=float(radius) if origin and not request.commune else None, chapter=chapter or None,
         theme=theme or None, commune_nis=request.commune.nis if request.commune else None,
         text=text or None, audience=audience or None, service=service or None, free=free,
+        days=tuple(WEEKDAYS_FR.index(d) for d in days), moment=moment or None,
+        # "cette semaine" depends on the day: the day is part of the question (and its cache key)
+        week_of=request_moment().date() if this_week else None,
         limit=page_size, offset=(page - 1) * page_size)
     return request
 

@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from ..audience import AUDIENCES
 from ..models import CHAPTERS, SERVICE_LABELS
-from .params import RADIUS_CHOICES, SearchRequest
+from ..schedule.model import WEEKDAYS_FR
+from .params import MOMENT_LABELS, RADIUS_CHOICES, SearchRequest
 
 
 def form_choices(inventory, geography, req: SearchRequest) -> dict:
@@ -26,19 +27,23 @@ def form_choices(inventory, geography, req: SearchRequest) -> dict:
         "commune_options": commune_options(inventory, geography),
         "audiences": list(AUDIENCES.items()),
         "services": list(SERVICE_LABELS.items()),
+        "days": [(d, d.capitalize()) for d in WEEKDAYS_FR],
+        "moments": list(MOMENT_LABELS.items()),
         "more_summary": more_summary,
         "more_open": bool(req.commune_text or req.theme or req.audience or req.service
-                          or req.free
+                          or req.free or req.days or req.moment or req.this_week
                           or (req.origin_problem is not None
                               and req.origin_problem.status == "outside")),
     }
 
 
 def more_summary(audience: bool, service: bool, free: bool, commune: bool,
-                 theme: bool) -> str:
-    """'pour qui, ce qui est proposé, gratuit, commune, thème': the criteria behind the fold."""
+                 theme: bool, when: bool = False) -> str:
+    """'pour qui, ce qui est proposé, gratuit, commune, thème, quand': the criteria behind
+    the fold."""
     names = [n for n, shown in (("pour qui", audience), ("ce qui est proposé", service),
-                                ("gratuit", free), ("commune", commune), ("thème", theme))
+                                ("gratuit", free), ("commune", commune), ("thème", theme),
+                                ("quand", when))
              if shown]
     return ", ".join(names)
 

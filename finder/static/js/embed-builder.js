@@ -12,7 +12,7 @@
   var scriptSnippet = document.querySelector("[data-snippet-script]");
   var TITLE = "Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)";
   var PRESETS = ["q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
-                 "service", "free"];
+                 "service", "free", "day", "moment", "semaine"];
   var LOCKABLE = PRESETS;
 
   function attr(text) {

@@ -1,0 +1,69 @@
+"""The schedule filters of a search: day of the week, part of the day, "cette semaine".
+
+`meets(schedule, days, moment, week_of)` answers for one place:
+- True: its schedule says it meets as asked;
+- False: its schedule is known and says it does not;
+- None: its schedule is not known well enough to say (not understood, by appointment
+  only, no hour where a part of the day is asked): the search leaves it out and says
+  how many it left out, never silently.
+
+days: weekday numbers (0 = Monday); moment: "matin" (before 12 h), "apres-midi"
+(12-18 h), "soir" (from 18 h), by the meeting's start time (or the part of the day the
+text gives without an hour); week_of: a date: a meeting from that day to 6 days later.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Optional
+
+from .model import RECURRING, Schedule
+from .recurrence import next_occurrences
+
+MOMENTS = ("matin", "apres-midi", "soir")
+WEEK_DAYS = 7
+
+
+def part_of_day(hhmm: str) -> str:
+    """'09:30' → 'matin', '14:00' → 'apres-midi', '18:00' → 'soir'."""
+    hour = int(hhmm.split(":")[0])
+    return "matin" if hour < 12 else "apres-midi" if hour < 18 else "soir"
+
+
+def _combine(answers) -> Optional[bool]:
+    """True if any says yes; otherwise None if any cannot say; otherwise False."""
+    unknown = False
+    for answer in answers:
+        if answer:
+            return True
+        unknown = unknown or answer is None
+    return None if unknown else False
+
+
+def _moment_ok(part: str, moment: Optional[str]) -> Optional[bool]:
+    if not moment:
+        return True
+    return None if not part else part == moment
+
+
+def meets(schedule: Optional[Schedule], days: frozenset[int] = frozenset(),
+          moment: Optional[str] = None, week_of: Optional[date] = None) -> Optional[bool]:
+    if schedule is None or schedule.status != RECURRING or not schedule.rules:
+        return None
+    if week_of is not None:
+        end = week_of + timedelta(days=WEEK_DAYS)
+        found = next_occurrences([schedule], week_of, count=WEEK_DAYS * len(schedule.rules),
+                                 horizon_days=WEEK_DAYS + 1)
+        return _combine(
+            _moment_ok(part_of_day(o.start.strftime("%H:%M")) if o.start else o.part_of_day,
+                       moment)
+            for o in found if o.day < end and (not days or o.day.weekday() in days))
+    return _combine(
+        _moment_ok(part_of_day(r.start) if r.start else r.part_of_day, moment)
+        for r in schedule.rules if not days or set(r.weekdays) & days)
+
+
+def left_out_message(count: int) -> str:
+    """What the page and the API say when a schedule filter left places out unseen."""
+    if count == 1:
+        return "1 lieu dont l'horaire n'est pas connu n'est pas affiché."
+    return f"{count} lieux dont l'horaire n'est pas connu ne sont pas affichés."
