@@ -189,7 +189,7 @@ def test_builder_offers_the_presets_and_a_snippet_to_copy(make_app):
     assert page.find("input", name="commune") and page.find("input", name="postcode")
     assert {a["value"] for a in page.find("input", type="checkbox", name="lock")} == {
         "q", "postcode", "radius_km", "chapter", "theme", "commune", "audience", "service",
-        "free"}
+        "free", "day", "moment", "semaine"}
     snippet = Elements(page.text_of("textarea", id="snippet-iframe"))
     (frame,) = snippet.find("iframe")
     assert frame["src"] == "https://entraide.example/embed"

@@ -3,6 +3,9 @@ page, the embed and the API. "Today" is fixed by SCHEDULE_NOW; a filter never hi
 whose schedule is unknown without saying how many it left out."""
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 from datetime import date
 
 import pytest
@@ -43,6 +46,12 @@ def found(app, query: str) -> tuple[set[str], int]:
     return {r["group"]["name"] for r in data["results"]}, data["unknown_schedule_left_out"]
 
 
+def removes_left(html: str) -> list[dict]:
+    """The parameters each "retirer" link of the active filters keeps."""
+    return [dict(parse_qsl(urlsplit(unescape(href)).query))
+            for href in re.findall(r'class="filter-remove" href="([^"]*)"', html)]
+
+
 def test_without_a_schedule_filter_every_place_is_shown(app):
     assert found(app, "") == ({r["name"] for r in ROWS}, 0)
 
@@ -79,10 +88,19 @@ def test_the_page_says_how_many_unknown_schedules_were_left_out(app):
     assert "Lundi soir" in text and "Mercredi matin" not in text
     assert "Groupe flou" not in text
     assert f"{UNKNOWN} lieux dont l'horaire n'est pas connu ne sont pas affichés" in text
-    assert "Jour" in text and "retirer" in text
+    assert "Jour : lundi" in text
+    assert removes_left(html) == [{"radius_km": "20"}]
     assert 'name="day" type="checkbox" value="lundi" checked' in html
     plain = text_of(app.test_client().get("/").get_data(as_text=True))
     assert "horaire n'est pas connu ne sont pas" not in plain
+
+
+def test_each_schedule_filter_can_be_removed_alone(app):
+    html = app.test_client().get("/?day=lundi&moment=soir&semaine=1").get_data(as_text=True)
+    left = [set(args) - {"radius_km"} for args in removes_left(html)]
+    assert sorted(left, key=sorted) == sorted(
+        [{"moment", "semaine"}, {"day", "semaine"}, {"day", "moment"}], key=sorted)
+    assert "Quand : cette semaine" in text_of(html)
 
 
 def test_the_api_notice_says_it_too(app):

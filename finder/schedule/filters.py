@@ -13,10 +13,11 @@ text gives without an hour); week_of: a date: a meeting from that day to 6 days 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Optional
 
-from .model import RECURRING, Schedule
+from .model import RECURRING, Rule, Schedule
 from .recurrence import next_occurrences
 
 MOMENTS = ("matin", "apres-midi", "soir")
@@ -49,18 +50,25 @@ def meets(schedule: Optional[Schedule], days: frozenset[int] = frozenset(),
           moment: Optional[str] = None, week_of: Optional[date] = None) -> Optional[bool]:
     if schedule is None or schedule.status != RECURRING or not schedule.rules:
         return None
-    if week_of is not None:
+    # Every 7 days hold each weekday once: a weekly rule without exceptions meets within
+    # any week; only the others need their dates (about 0.2 ms per place).
+    dated = tuple(r for r in schedule.rules if week_of is not None and not _every_week(r))
+    answers = [_moment_ok(part_of_day(r.start) if r.start else r.part_of_day, moment)
+               for r in schedule.rules
+               if r not in dated and (not days or set(r.weekdays) & days)]
+    if dated:
         end = week_of + timedelta(days=WEEK_DAYS)
-        found = next_occurrences([schedule], week_of, count=WEEK_DAYS * len(schedule.rules),
-                                 horizon_days=WEEK_DAYS + 1)
-        return _combine(
+        found = next_occurrences([replace(schedule, rules=dated)], week_of,
+                                 count=WEEK_DAYS * len(dated), horizon_days=WEEK_DAYS + 1)
+        answers += [
             _moment_ok(part_of_day(o.start.strftime("%H:%M")) if o.start else o.part_of_day,
                        moment)
-            for o in found if o.day < end and (not days or o.day.weekday() in days))
-    return _combine(
-        _moment_ok(part_of_day(r.start) if r.start else r.part_of_day, moment)
-        for r in schedule.rules if not days or set(r.weekdays) & days)
+            for o in found if o.day < end and (not days or o.day.weekday() in days)]
+    return _combine(answers)
 
+
+def _every_week(rule: Rule) -> bool:
+    return rule.weekly and not rule.skip_school_holidays and not rule.skip_months
 
 def left_out_message(count: int) -> str:
     """What the page and the API say when a schedule filter left places out unseen."""
