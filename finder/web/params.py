@@ -116,6 +116,13 @@ def _choice(args: Mapping, name: str, allowed, message: str) -> str:
     return value
 
 
+def _yes_no(args: Mapping, name: str, meaning: str) -> bool:
+    raw = (args.get(name) or "").strip().lower()
+    if raw and raw not in FREE_VALUES:
+        raise BadParameter(name, f"Paramètre « {name} » : écrivez 1 ({meaning}) ou 0.")
+    return FREE_VALUES.get(raw, False)
+
+
 def _days(args: Mapping) -> tuple[str, ...]:
     """day=lundi&day=mardi, day=lundi,mardi or day=1 (1 = lundi … 7 = dimanche)."""
     raw = args.getlist("day") if hasattr(args, "getlist") else [args.get("day") or ""]
@@ -164,18 +171,10 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
     text, text_problem = parse_text(typed)
     audience = _choice(args, "audience", AUDIENCES, "Public inconnu.")
     service = _choice(args, "service", SERVICE_LABELS, "Service inconnu.")
-    free_raw = (args.get("free") or "").strip().lower()
-    if free_raw and free_raw not in FREE_VALUES:
-        raise BadParameter("free", "Paramètre « free » : écrivez 1 (seulement les groupes "
-                                   "gratuits) ou 0.")
-    free = FREE_VALUES.get(free_raw, False)
+    free = _yes_no(args, "free", "seulement les groupes gratuits")
     days = _days(args)
     moment = _choice(args, "moment", MOMENTS, "Moment de la journée inconnu.")
-    week_raw = (args.get("semaine") or "").strip().lower()
-    if week_raw and week_raw not in FREE_VALUES:
-        raise BadParameter("semaine", "Paramètre « semaine » : écrivez 1 (seulement les "
-                                      "réunions des 7 prochains jours) ou 0.")
-    this_week = FREE_VALUES.get(week_raw, False)
+    this_week = _yes_no(args, "semaine", "seulement les réunions des 7 prochains jours")
     chapter = (args.get("chapter") or "").strip()
     if chapter and chapter not in CHAPTER_SLUGS:
         raise BadParameter("chapter", "Ce chapitre n'existe pas. Choisissez-en un dans la liste.")
