@@ -94,7 +94,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("FINDER_LOG_LEVEL", "info")
 proc_name = "entraide-finder"
-# Request bodies are never needed (the site only reads): keep limits tight.
+# Visitors send short GET requests and small forms (admin, proposals): keep header limits tight.
 limit_request_line = 4094
 limit_request_fields = 50
 

@@ -65,7 +65,7 @@ def public_result(result: Result, geography) -> dict:
     }
 
 
-def text_dict(text) -> Optional[dict]:
+def text_dict(text) -> dict | None:
     """How the words typed (q) were understood: the same facts the page tells."""
     if text is None:
         return None
