@@ -94,3 +94,25 @@ def test_the_group_page_offers_the_calendar_files(ics_app):
     assert 'href="/groupes/g/lieux/1/agenda.ics"' in html
     assert 'href="/groupes/g/lieux/3/agenda.ics"' not in html
     assert 'href="/groupes/g/agenda.ics"' in html and "Ajouter à mon agenda" in html
+
+
+def test_school_holidays_of_the_shipped_calendar_are_taken_out_of_the_file(make_app, tmp_path):
+    """A weekly 'hors congés scolaires' meeting: the spring holidays 2027 (26 April to 9 May,
+    data/school-calendar-fwb.csv) are EXDATEs, so a calendar app skips those two Tuesdays,
+    as the finder's own next dates do."""
+    text = "le mardi de 15 à 17h, hors congés scolaires"
+    app = make_app(SCHEDULE_NOW=NOW.isoformat())
+    path = write_inventory(tmp_path / "ecole.csv", [
+        group_row(group_id="s", name="Groupe scolaire", street="Rue de Fer 1", schedule=text)])
+    assert app.test_cli_runner().invoke(args=["import", str(path)]).exit_code == 0
+    body = app.test_client().get("/groupes/s/lieux/1/agenda.ics").get_data()
+    starts = [s.date() for s in expand(body, days=120)]
+    assert starts and all(s.weekday() == 1 for s in starts)
+    spring = [s for s in starts if datetime(2027, 4, 26).date() <= s <= datetime(2027, 5, 9).date()]
+    assert spring == [], "no meeting during the spring holidays"
+    assert datetime(2027, 5, 11).date() in starts and datetime(2027, 4, 20).date() in starts
+    from finder.schedule.school import load_calendar
+    finder_dates = [o.start.date() for o in next_occurrences(
+        [parse_schedule(text)], NOW, count=200, horizon_days=120, calendar=load_calendar())
+        if o.start < NOW + timedelta(days=120)]
+    assert starts == finder_dates

@@ -128,9 +128,25 @@ def test_outside_the_calendar_the_date_is_shown_with_a_caveat(calendar):
 
 def test_the_packaged_calendar_reads_and_says_what_it_covers():
     packaged = load_calendar()
-    assert isinstance(packaged.coverage(), str)
+    assert packaged.coverage() == "2025-2026, 2026-2027"
     for period in packaged.years + packaged.holidays:
         assert period.source_url.startswith("https://"), "every period names its source"
+        assert any(y.start <= period.start and period.end <= y.end for y in packaged.years), \
+            f"{period.name} lies inside a school year of the file"
+
+
+def test_the_packaged_calendar_takes_out_this_winter_and_says_when_it_stops_knowing():
+    packaged = load_calendar()
+    assert packaged.status(date(2026, 12, 22)) == HOLIDAY       # vacances d'hiver 2026-2027
+    assert packaged.status(date(2027, 1, 4)) == SCHOOL_DAY      # back to school
+    assert packaged.status(date(2027, 7, 5)) == NOT_COVERED     # summer 2027's end unknown
+    # The demo's Alzheimer Café de Neupré: "1er mardi du mois, 14h-16h, hors congés scolaires".
+    # The 1st Tuesday of May 2027 (the 4th) falls in the spring holidays; July's is past the
+    # calendar's end, so it is shown with the caveat instead of being confirmed.
+    found = dates("1er mardi du mois, 14h-16h, hors congés scolaires", date(2027, 4, 1),
+                  count=3, calendar=packaged)
+    assert [o.day for o in found] == [date(2027, 4, 6), date(2027, 6, 1), date(2027, 7, 6)]
+    assert [bool(o.caveat) for o in found] == [False, False, True]
 
 
 def test_a_malformed_calendar_is_refused_with_its_line(tmp_path):
