@@ -6,7 +6,8 @@ The snapshot reader (snapshot.py) makes one `Inventory` per inventory version it
 - the database, copied into memory: each serving thread reads its own read-only copy
   (`store()`; sqlite3 connections are not shared between threads);
 - what is derived from the version, built once on first use: the place index, the text
-  index (words typed, for-whom / offers / free filters), the demo flag, the themes, the
+  index (words typed, for-whom / offers / free filters), the catalog (every place and
+  group as plain data, what a page of results is read from), the demo flag, the themes, the
   counts, every place's public map point, and what a caller
   derives with `derived(name, build)` (the search form's commune options);
 - the caches of what was asked, keyed by the question only: rankings (`search.rank`,
@@ -27,6 +28,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Optional
 
+from .catalog import Catalog
 from .lru import LRU
 from .mapcontent import public_point
 from .models import CHAPTERS, Query, SearchOutcome
@@ -137,6 +139,11 @@ class Inventory:
         return self.derived("index", lambda: PlaceIndex.build(self.store()))
 
     @property
+    def catalog(self) -> Catalog:
+        """Every place and group (search.page reads its page from it, not from SQLite)."""
+        return self.derived("catalog", lambda: Catalog.build(self.store()))
+
+    @property
     def text_index(self) -> TextIndex:
         """Words typed and the for-whom / offers / free filters (textindex.py)."""
         return self.derived("text_index", lambda: TextIndex.build(self.store()))
@@ -173,7 +180,7 @@ class Inventory:
     @property
     def schedules(self) -> dict:
         """place id -> its structured schedule (the schedule filters read it)."""
-        return self.derived("schedules", lambda: place_schedules(self.store(), self.index))
+        return self.derived("schedules", lambda: place_schedules(self.catalog, self.index))
 
     def everywhere(self, chapter: Optional[str], theme: Optional[str]) -> tuple:
         """The services without a meeting place for a chapter and theme (every search
@@ -185,7 +192,7 @@ class Inventory:
 
     def warm(self) -> "Inventory":
         """Build what every search needs now (before a server forks its workers)."""
-        self.index, self.demo, self.counts, self.themes   # noqa: B018
+        self.index, self.catalog, self.demo, self.counts, self.themes   # noqa: B018
         return self
 
     # -- searches ----------------------------------------------------------------------
@@ -198,7 +205,8 @@ class Inventory:
         found = rank(self.store(), self.index, key,
                      self.text_index if key.needs_text_index else None,
                      everywhere=self.everywhere(key.chapter, key.theme),
-                     schedules=self.schedules if key.has_schedule_filter else None)
+                     schedules=self.schedules if key.has_schedule_filter else None,
+                     catalog=self.catalog)
         with self._count_lock:
             self.searches_run += 1
         self.rankings.put(key, found, len(found) + 1)
@@ -207,7 +215,7 @@ class Inventory:
     def search(self, query: Query) -> tuple[SearchOutcome, bool]:
         """One page of results (query.offset, query.limit) and whether it was cached."""
         ranking, hit = self.ranking(query)
-        return page(self.store(), ranking, query.offset, query.limit), hit
+        return page(self.catalog, ranking, query.offset, query.limit), hit
 
     # -- whole-inventory outputs ---------------------------------------------------------
     def output(self, key: Hashable, build: Callable[[], bytes]) -> Output:

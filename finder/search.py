@@ -3,7 +3,8 @@
 Two steps, so that one person's search runs once (finder/inventory.py caches the first):
 1. `rank(store, index, query)`: every matching place in order, for the query without its
    page (Query.unpaged()): the page, its other pages and its map share one Ranking;
-2. `page(store, ranking, offset, limit)`: the Results of one page, hydrated from the store.
+2. `page(rows, ranking, offset, limit)`: the Results of one page, hydrated from the
+   inventory's Catalog (every place and group, built once per version) or the store.
 `search(store, query)` does both (the command line; tests).
 
 Distances are geodesic (WGS84). Exact geodesics cost microseconds each, so:
@@ -31,10 +32,11 @@ their schedule is not known (Ranking.unknown_schedule): the page and the API say
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Union
 
 import numpy as np
 
+from .catalog import Catalog
 from .geodesy import APPROX_REL_ERROR, LocalMetric, bounding_box, geodesic_km
 from .models import CHAPTER_SLUGS, Group, Query, Result, SearchOutcome, TextMatch
 from .placeindex import PlaceIndex
@@ -46,6 +48,9 @@ from .textindex import TextIndex
 NEAREST_WHEN_EMPTY = 3
 RELEVANCE_KM = 25.0    # a weaker text match counts as at most this much farther
 _ANYWHERE_KM = 2000.0  # "no radius": farther than anything in the service area
+
+# Where a page's places and groups are read from: the Catalog (Inventory.catalog) or the store.
+Rows = Union[Store, Catalog]
 
 __all__ = ["search", "rank", "page", "Ranking", "geodesic_km", "bounding_box",
            "NEAREST_WHEN_EMPTY", "RELEVANCE_KM"]
@@ -83,11 +88,11 @@ def search(store: Store, query: Query, index: Optional[PlaceIndex] = None,
     return page(store, rank(store, index, query, text_index), query.offset, query.limit)
 
 
-def place_schedules(store: Store, index: PlaceIndex) -> dict[int, Optional[Schedule]]:
+def place_schedules(rows: Rows, index: PlaceIndex) -> dict[int, Optional[Schedule]]:
     """Every place's structured schedule (the schedule filters read it; Inventory keeps it
     once per version)."""
     return {pid: p.schedule_parsed
-            for pid, p in store.places_by_id(index.place_id.tolist()).items()}
+            for pid, p in rows.places_by_id(index.place_id.tolist()).items()}
 
 
 class _When:
@@ -108,11 +113,14 @@ class _When:
 def rank(store: Store, index: PlaceIndex, query: Query,
          text_index: Optional[TextIndex] = None,
          everywhere: Optional[tuple[Group, ...]] = None,
-         schedules: Optional[Mapping[int, Optional[Schedule]]] = None) -> Ranking:
+         schedules: Optional[Mapping[int, Optional[Schedule]]] = None,
+         catalog: Optional[Catalog] = None) -> Ranking:
     """everywhere: the services without a place for query's chapter and theme, when the
     caller already has them (Inventory.everywhere); read from the store otherwise.
-    schedules: place_schedules(), when the caller keeps it (schedule filters)."""
+    schedules: place_schedules(), when the caller keeps it (schedule filters).
+    catalog: where the few results a ranking holds (nearest, suggested) are read from."""
     query = query.unpaged()
+    rows: Rows = catalog if catalog is not None else store
     when = None
     if query.has_schedule_filter:
         when = _When(query, schedules if schedules is not None
@@ -130,7 +138,7 @@ def rank(store: Store, index: PlaceIndex, query: Query,
     suggested: tuple[Result, ...] = ()
     if text is not None and text.words and not text.matched:
         if text.chapter:
-            suggested, everywhere = _chapter_instead(store, index, query, text.chapter)
+            suggested, everywhere = _chapter_instead(store, rows, index, query, text.chapter)
         else:
             everywhere = store.groups_without_places(chapter=query.chapter)
     everywhere = tuple(everywhere)
@@ -160,7 +168,7 @@ def rank(store: Store, index: PlaceIndex, query: Query,
     (pos, dist), unknown = _when_keep(when, index.place_id[pos], pos, dist)
     nearest: tuple[Result, ...] = ()
     if not len(pos) and query.radius_km is not None:
-        nearest = tuple(_nearest_outside(store, index, filters, metric, radius, when))
+        nearest = tuple(_nearest_outside(store, rows, index, filters, metric, radius, when))
     pid, gid = index.place_id[pos], index.group_id[pos]
     rel = _relevances(gid, relevance)
     if rel is not None:
@@ -219,19 +227,25 @@ def _text_and_filters(store: Store, text_index: Optional[TextIndex],
     return text, allowed
 
 
-def _chapter_instead(store: Store, index: PlaceIndex, query: Query,
+def _chapter_instead(store: Store, rows: Rows, index: PlaceIndex, query: Query,
                      chapter: str) -> tuple[tuple[Result, ...], list[Group]]:
     """Nothing matches the words: the nearest groups (and the services reachable from
     everywhere) of the chapter the words point to, as the page offers them."""
     instead = Query(lat=query.lat, lon=query.lon, chapter=chapter,
                     commune_nis=query.commune_nis)
-    found = page(store, rank(store, index, instead), 0, NEAREST_WHEN_EMPTY)
+    found = page(rows, rank(store, index, instead, catalog=_catalog(rows)), 0,
+                 NEAREST_WHEN_EMPTY)
     return tuple(found.results), found.everywhere
 
 
-def page(store: Store, ranking: Ranking, offset: int = 0,
+def _catalog(rows: Rows) -> Optional[Catalog]:
+    return rows if isinstance(rows, Catalog) else None
+
+
+def page(store: Rows, ranking: Ranking, offset: int = 0,
          limit: Optional[int] = None) -> SearchOutcome:
-    """One page of a ranking: Results offset..offset+limit (all when limit is None)."""
+    """One page of a ranking: Results offset..offset+limit (all when limit is None),
+    read from `store` (a Catalog or a Store): only the page is hydrated."""
     end = None if limit is None else offset + limit
     if ranking.relevance is not None:
         results = _relevance_page(store, ranking, offset, end)
@@ -249,7 +263,7 @@ def page(store: Store, ranking: Ranking, offset: int = 0,
                          unknown_schedule_left_out=ranking.unknown_schedule)
 
 
-def _relevance_page(store: Store, ranking: Ranking, start: int,
+def _relevance_page(store: Rows, ranking: Ranking, start: int,
                     end: Optional[int]) -> list[Result]:
     """Results start..end of a search with words, in their order (relevance, rank_km),
     with exact distances when there is an origin."""
@@ -290,7 +304,7 @@ def _within(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
     return pos, dist
 
 
-def _exact_page(store: Store, ranking: Ranking, metric: LocalMetric,
+def _exact_page(store: Rows, ranking: Ranking, metric: LocalMetric,
                 start: int, end: Optional[int]) -> list[Result]:
     """Results start..end in exact geodesic order, with exact distances."""
     end = len(ranking) if end is None else min(end, len(ranking))
@@ -310,8 +324,9 @@ def _exact_page(store: Store, ranking: Ranking, metric: LocalMetric,
     return results[start - lo:end - lo]
 
 
-def _nearest_outside(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
-                     radius: float, when: Optional[_When] = None) -> list[Result]:
+def _nearest_outside(store: Store, rows: Rows, index: PlaceIndex, filters: dict,
+                     metric: LocalMetric, radius: float,
+                     when: Optional[_When] = None) -> list[Result]:
     """Nothing within the radius: the nearest few anyway, widening step by step."""
     span = max(radius, 5.0) * 2
     while True:
@@ -321,10 +336,10 @@ def _nearest_outside(store: Store, index: PlaceIndex, filters: dict, metric: Loc
             break
         span = min(span * 3, _ANYWHERE_KM)
     wide = Ranking(Query(), index.place_id[pos], index.group_id[pos], dist)
-    return _exact_page(store, wide, metric, 0, NEAREST_WHEN_EMPTY)
+    return _exact_page(rows, wide, metric, 0, NEAREST_WHEN_EMPTY)
 
 
-def _hydrate(store: Store, chosen: list[tuple[int, int]]) -> list[Result]:
+def _hydrate(store: Rows, chosen: list[tuple[int, int]]) -> list[Result]:
     places = store.places_by_id(pid for pid, _ in chosen)
     groups = store.groups_by_id((gid for _, gid in chosen), with_places=False)
     return [Result(group=groups[gid], place=places[pid]) for pid, gid in chosen]

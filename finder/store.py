@@ -355,6 +355,13 @@ class Store(AccountsMixin, HistoryMixin, ProposalsMixin, TextStore):
                     groups[r["group_id"]].places.append(_place_from_row(r))
         return groups
 
+    def all_places(self) -> dict[int, Place]:
+        """Every place by id (Catalog.build: once per inventory version)."""
+        return {r["id"]: _place_from_row(r) for r in self.db.execute("SELECT * FROM places")}
+
+    def group_ids(self) -> list[int]:
+        return [r[0] for r in self._plain_rows("SELECT id FROM groups ORDER BY id", ())]
+
     def places_by_id(self, ids: Iterable[int]) -> dict[int, Place]:
         ids = list(ids)
         out: dict[int, Place] = {}
