@@ -183,7 +183,7 @@ def test_derived_values_are_built_once_per_version(demo_app, monkeypatch):
 
 
 MODULES_WITHOUT_FLASK = ("inventory.py", "search.py", "placeindex.py", "snapshot.py",
-                         "lru.py", "mapcontent.py")
+                         "lru.py", "mapcontent.py", "catalog.py")
 
 
 @pytest.mark.parametrize("name", MODULES_WITHOUT_FLASK)
