@@ -95,6 +95,8 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
                    f"calculées et {review} non compris (gardés comme texte"
                    + (" : flask --app finder schedules --unparsed" if review else "") + ").")
     click.echo(f"Inventaire : {counts['groups']} groupes, {counts['places']} lieux.")
+    from .cli_brochure import warm_after_import
+    warm_after_import(store)
 
 
 def _print_plan(report) -> None:
@@ -230,36 +232,6 @@ def generate_synthetic_command(places: int, output: Path, seed: int) -> None:
     click.echo(f"{places} lieux synthétiques écrits dans {output}.")
 
 
-@click.command("brochure")
-@with_appcontext
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("inventaire.pdf"), show_default=True, help="Fichier PDF à écrire.")
-@click.option("--chapter", type=click.Choice(CHAPTER_SLUGS), help="Un seul chapitre.")
-@click.option("--province", help="Une seule province (ex. Namur, Brabant wallon, Bruxelles).")
-def brochure_command(output: Path, chapter: str | None, province: str | None) -> None:
-    """Imprimer l'inventaire en PDF (A4), par chapitre, comme la brochure."""
-    from .brochure import render_html, render_pdf
-    from .db import get_inventory
-    from .web.clock import request_moment
-    from .web.brochure import find_province, inventory_brochure, province_names
-    geography = get_geography()
-    name = None
-    if province:
-        name = find_province(geography, province)
-        if name is None:
-            _fail("Cette province n'est pas connue. Choisissez parmi : "
-                  + ", ".join(province_names(geography)) + ".")
-            return
-    inventory = get_inventory()
-    brochure = inventory_brochure(inventory, geography, request_moment(), chapter=chapter,
-                                  province=name,
-                                  progress=_progress)
-    body = render_pdf(render_html(brochure), progress=lambda m: click.echo(m, err=True))
-    output.write_bytes(body)
-    click.echo(f"{output} : {brochure.group_count} groupes et services, "
-               f"{len(body) // 1024} Ko.")
-
-
 @click.command("schedules")
 @with_appcontext
 @click.option("--unparsed", is_flag=True,
@@ -315,8 +287,9 @@ def init_db_command() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (import_command, init_db_command, export_command, locate_command,
-                    search_command, generate_synthetic_command, schedules_command,
-                    brochure_command):
+                    search_command, generate_synthetic_command, schedules_command):
         app.cli.add_command(command)
+    from .cli_brochure import brochure_command
+    app.cli.add_command(brochure_command)
     from .cli_users import users
     app.cli.add_command(users)

@@ -62,6 +62,14 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_CLIENT": "20/15 minutes",
         # Public proposals ("Proposer un groupe", "Signaler une erreur") per client address.
         "PROPOSAL_LIMIT": "5/hour",
+        # The printed inventory's PDFs, built in the background (finder/printjobs.py):
+        # empty = `brochures/` beside DATABASE. BROCHURE_WARM: an import or an admin edit
+        # starts building the whole inventory's PDF for the new version at once.
+        "BROCHURE_DIR": "",
+        # The site's address, printed on the brochure's cover (empty: the address a
+        # request used; a PDF prepared by a command then prints none).
+        "SITE_URL": "",
+        "BROCHURE_WARM": True,
     }
 
 

@@ -42,3 +42,4 @@ def init_app(app: Flask) -> None:
     for blueprint in (pages.bp, mapdata.bp, embed.bp, api.bp, calendar.bp, brochure.bp,
                       health.bp, admin.bp, proposals.bp):
         app.register_blueprint(blueprint)
+    app.after_request(brochure.warm_after_write)     # an edit: the new version's brochure

@@ -2,32 +2,40 @@
 
 `inventory_brochure` gathers one edition (every group, or one chapter, or one province)
 from an Inventory into a `brochure.Brochure`; `results_brochure` does the same for the
-results of a search. The PDF of an edition is built once per inventory version (and per
-day: the next meeting dates move) and kept on the Inventory, like the other whole-inventory
-outputs; `flask brochure` (cli.py) prints the same editions to a file.
+results of a search. No request builds the PDF of an edition: finder/printjobs.py builds
+it in a process of its own (`flask brochure --warm`, cli_brochure.py), once per inventory
+version, edition and day (the next meeting dates move), and `/inventaire.pdf` serves the
+file, or says "en préparation" meanwhile. A results PDF (capped) is built in the request
+and kept on the Inventory, like the other whole-inventory outputs.
 """
 from __future__ import annotations
 
+import logging
+import time
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Optional
 
-from flask import Blueprint, Response, request, url_for
+from flask import (Blueprint, Response, current_app, g, render_template, request, send_file,
+                   url_for)
 
 from ..brochure import Brochure, Section, render_html, render_pdf
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, CHAPTER_SLUGS, Group
+from ..printjobs import Edition, PrintJobs, version_tag
 from ..text import fold
 from .clock import request_moment
 from .params import BadParameter, parse_search
 from .render import CRISIS_LINES, french_date, group_view
 
 bp = Blueprint("brochure", __name__)
+log = logging.getLogger(__name__)
 
 TITLE = "Inventaire des groupes d'entraide et de soutien"
 UPCOMING = 3                # next dates printed for each place
 MAX_RESULTS = 500           # meeting places a results PDF prints at most
+RETRY_SECONDS = 10          # "en préparation": the page refreshes itself after this
 
 
 # ----- gathering an edition ------------------------------------------------------------
@@ -129,6 +137,17 @@ def results_brochure(inventory, geography, moment: datetime, outcome, *, scope: 
         online_url=online_url)
 
 
+def build_brochure(inventory, geography, edition: Edition, *, online_url: str = "",
+                   progress: Callable = lambda label, items: nullcontext(items),
+                   say: Optional[Callable[[str], None]] = None) -> tuple[Brochure, bytes]:
+    """Gather an edition and print it (minutes for thousands of groups: never in a
+    request; finder/printjobs.py runs it in a process of its own)."""
+    brochure = inventory_brochure(inventory, geography, request_moment(),
+                                  chapter=edition.chapter, province=edition.province,
+                                  online_url=online_url, progress=progress)
+    return brochure, render_pdf(render_html(brochure), progress=say)
+
+
 # ----- the routes ----------------------------------------------------------------------
 
 def _pdf_response(output, filename: str) -> Response:
@@ -154,17 +173,60 @@ def edition_options(args, geography) -> tuple[Optional[str], Optional[str]]:
 
 @bp.get("/inventaire.pdf")
 def inventory_pdf():
+    """The edition's PDF for the current inventory version when it is ready; else a build
+    starts in the background (one at a time) and a page says how far it is: 503 with
+    Retry-After, so that a PDF client never takes that page for the PDF, and `curl
+    --retry` or `wget` come back by themselves."""
     geography, inventory = get_geography(), get_inventory()
     chapter, province = edition_options(request.args, geography)
-    moment = request_moment()
-    online = url_for("pages.index", _external=True)
+    edition = Edition(chapter, province)
+    config = current_app.config
+    jobs = PrintJobs.for_config(config)
+    tag = version_tag(inventory.token)
+    found = jobs.find(edition, tag, request_moment().date().isoformat())
+    failed = jobs.failure(edition, tag)
+    if (found is None or not found.current) and not failed:
+        online = config["SITE_URL"] or url_for("pages.index", _external=True)
+        jobs.start(edition, jobs.child_env(config), online_url=online)
+    if found is not None:
+        # an earlier day's PDF of this version while today's is built: its cover says
+        # the day its next dates were computed
+        return send_file(found.path, mimetype="application/pdf", conditional=True,
+                         etag=found.path.stem, download_name="inventaire.pdf", max_age=0)
+    if failed:
+        log.error("brochure %s: the last build failed (%s); see %s", edition.slug,
+                  failed.get("error"), jobs.folder / "build.log")
+    return preparing_response(jobs.status(), edition, failed=bool(failed))
 
-    def build() -> bytes:
-        return render_pdf(render_html(inventory_brochure(
-            inventory, geography, moment, chapter=chapter, province=province,
-            online_url=online)))
-    output = inventory.output(("brochure", chapter, province, moment.date().isoformat()), build)
-    return _pdf_response(output, "inventaire.pdf")
+
+def preparing_response(status: Optional[dict], edition: Edition, *,
+                       failed: bool = False) -> Response:
+    """"La brochure est en préparation": how far the build is, refreshed every
+    RETRY_SECONDS (a meta refresh: no script, the CSP is unchanged)."""
+    status = status or {}
+    elapsed = max(0, int(time.time() - status["started"])) if status.get("started") else None
+    html = render_template(
+        "brochure/preparing.html", retry=RETRY_SECONDS, status=status, elapsed=elapsed,
+        ours=status.get("edition") in (None, edition.slug), running=status is not None
+        and bool(status), failed=failed)
+    response = Response(html, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def warm_after_write(response: Response) -> Response:
+    """After a request that wrote the inventory (an admin edit: a new version), start
+    building the whole inventory's PDF for it (printjobs.PrintJobs.warm)."""
+    writer = g.get("writer")
+    if writer is not None and request.method == "POST" and response.status_code < 400:
+        config = current_app.config
+        try:
+            PrintJobs.for_config(config).warm(config, version_tag(writer.inventory_token()),
+                                              request_moment().date().isoformat())
+        except Exception:                      # never fails the edit that was saved
+            log.exception("brochure: could not start building the new version's PDF")
+    return response
 
 
 @bp.get("/resultats.pdf")
