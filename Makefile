@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test browser pdf-libs bench serve refresh-geo check-install
+.PHONY: run test install install-test browser axe pdf-libs bench serve refresh-geo check-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,11 @@ serve: install $(SECRET_KEY_FILE)
 browser:
 	bash scripts/install-chromium.sh
 
-test: install-test browser
+# axe-core for the accessibility browser tests, from npm (package-lock.json pins it).
+axe:
+	bash scripts/install-axe.sh
+
+test: install-test browser axe
 	$(BIN)/pytest
 
 # Refresh the packaged reference geography from its source, ../shared/geo.
