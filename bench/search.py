@@ -199,15 +199,16 @@ def bench_text(geo, size: int, queries: int, workdir: Path) -> list[dict]:
     inventory = Inventory(store, store.inventory_token(), geo, CacheSizes(searches=0)).warm()
     inventory.text_index                                          # noqa: B018 (built once)
     for with_origin in (False, True):
-        ours, theirs = [], []
+        ours, ours_cpu, theirs = [], [], []
         for i in range(queries):
             loc = rng.choice(geo.localities)
             text = TEXT_QUERIES[i % len(TEXT_QUERIES)]
             q = Query(lat=loc.lat if with_origin else None, lon=loc.lon if with_origin else None,
                       radius_km=50 if with_origin else None, text=text, limit=PAGE)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             got, _ = inventory.search(q)                             # no ranking cache
             ours.append((time.perf_counter() - t) * 1000)
+            ours_cpu.append((time.thread_time() - c) * 1000)
             if i < max(10, queries // 4):
                 t = time.perf_counter()
                 expected = naive_text(store, replace(q, radius_km=None))
@@ -217,6 +218,8 @@ def bench_text(geo, size: int, queries: int, workdir: Path) -> list[dict]:
                 assert not missing, f"naive found groups ours missed for {text!r}: {missing}"
         out.append({"what": "text + origin" if with_origin else "text, no origin",
                     "ours_p50": statistics.median(ours), "ours_p99": percentile(ours, 99),
+                    "cpu_p50": statistics.median(ours_cpu),
+                    "cpu_p99": percentile(ours_cpu, 99),
                     "naive_p50": statistics.median(theirs),
                     "naive_p99": percentile(theirs, 99)})
     store.close()
@@ -290,8 +293,11 @@ def main() -> None:
                   f"{r['naive_p50']:>8.1f}ms {r['naive_p99']:>8.1f}ms "
                   f"{r['naive_p50'] / r['ours_p50']:>12.1f}×", flush=True)
         for r in rows[:2]:
-            verdict = "met" if r["ours_p50"] <= 5 and r["ours_p99"] <= 20 else "NOT met"
-            print(f"         target p50 ≤ 5 ms, p99 ≤ 20 ms ({r['what']}): {verdict}")
+            wall = "met" if r["ours_p50"] <= 5 and r["ours_p99"] <= 20 else "NOT met"
+            cpu = "met" if r["cpu_p50"] <= 5 and r["cpu_p99"] <= 20 else "NOT met"
+            print(f"         target p50 ≤ 5 ms, p99 ≤ 20 ms ({r['what']}): wall clock {wall};"
+                  f" CPU time p50 {r['cpu_p50']:.2f} ms, p99 {r['cpu_p99']:.2f} ms: {cpu}")
+        print(f"         (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         verdict = "met" if rows[2]["ours_p99"] < 10 else "NOT met"
         print(f"         target suggest endpoint < 10 ms (p99): {verdict}")
         print("(naive: every group's text scanned in Python; suggest naive: every theme and"

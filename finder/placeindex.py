@@ -46,10 +46,11 @@ class PlaceIndex:
         return len(self.place_id)
 
     def near(self, metric: LocalMetric, max_km: float, bbox: tuple, *,
-             chapter: Optional[str] = None, group_ids: Optional[np.ndarray] = None,
+             chapter: Optional[str] = None, group_mask: Optional[np.ndarray] = None,
              commune_nis: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
         """(positions in this index, approx km) within max_km (approximate), nearest first
-        (ties by position: the same order every time)."""
+        (ties by position: the same order every time). group_mask: a boolean per group id
+        (at least as long as the largest of the index), True for the groups to keep."""
         lo = np.searchsorted(self.lat, bbox[0], side="left")
         hi = np.searchsorted(self.lat, bbox[2], side="right")
         lat, lon = self.lat[lo:hi], self.lon[lo:hi]
@@ -58,8 +59,8 @@ class PlaceIndex:
             mask &= self.chapter[lo:hi] == CHAPTER_SLUGS.index(chapter)
         if commune_nis:
             mask &= self.commune[lo:hi] == int(commune_nis)
-        if group_ids is not None:
-            mask &= np.isin(self.group_id[lo:hi], group_ids)
+        if group_mask is not None:
+            mask &= group_mask[self.group_id[lo:hi]]
         idx = np.nonzero(mask)[0]
         dlat = lat[idx] - metric.lat0
         d = dlat * metric.half_rad

@@ -120,7 +120,7 @@ def rank(store: Store, index: PlaceIndex, query: Query,
     schedules: place_schedules(), when the caller keeps it (schedule filters).
     catalog: where the few results a ranking holds (nearest, suggested) are read from."""
     query = query.unpaged()
-    rows: Rows = catalog if catalog is not None else store
+    source: Rows = catalog if catalog is not None else store
     when = None
     if query.has_schedule_filter:
         when = _When(query, schedules if schedules is not None
@@ -138,16 +138,20 @@ def rank(store: Store, index: PlaceIndex, query: Query,
     suggested: tuple[Result, ...] = ()
     if text is not None and text.words and not text.matched:
         if text.chapter:
-            suggested, everywhere = _chapter_instead(store, rows, index, query, text.chapter)
+            suggested, everywhere = _chapter_instead(store, source, index, query,
+                                                     text.chapter)
         else:
             everywhere = store.groups_without_places(chapter=query.chapter)
     everywhere = tuple(everywhere)
     filters = dict(chapter=query.chapter, theme=query.theme, commune_nis=query.commune_nis,
-                   allowed=allowed)
+                   allowed=allowed,
+                   theme_ids=store.group_ids_with_theme(query.theme) if query.theme else ())
+    filters["group_mask"] = _group_mask(index, filters)
     extra = dict(text=text, suggested=suggested)
 
+    by_group = _by_group(index, relevance) if relevance else None
     if not query.has_origin and relevance:
-        pid, gid, rel = _by_relevance(store, index, text_index, filters, relevance)
+        pid, gid, rel = _by_relevance(store, index, text_index, filters, by_group)
         (pid, gid, rel), unknown = _when_keep(when, pid, pid, gid, rel)
         return Ranking(query, pid, gid, None, (), everywhere, **extra, relevance=rel,
                        unknown_schedule=unknown)
@@ -164,13 +168,14 @@ def rank(store: Store, index: PlaceIndex, query: Query,
 
     metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
-    pos, dist = _within(store, index, filters, metric, radius)
+    pos, dist = _within(index, filters, metric, radius)
     (pos, dist), unknown = _when_keep(when, index.place_id[pos], pos, dist)
     nearest: tuple[Result, ...] = ()
     if not len(pos) and query.radius_km is not None:
-        nearest = tuple(_nearest_outside(store, rows, index, filters, metric, radius, when))
+        nearest = tuple(_nearest_outside(store, source, index, filters, metric, radius,
+                                         when))
     pid, gid = index.place_id[pos], index.group_id[pos]
-    rel = _relevances(gid, relevance)
+    rel = by_group[gid] if by_group is not None else None
     if rel is not None:
         order = np.lexsort((dist, dist + RELEVANCE_KM * (1 - rel)))
         pid, gid, dist, rel = pid[order], gid[order], dist[order], rel[order]
@@ -188,30 +193,57 @@ def _when_keep(when: Optional[_When], pid: np.ndarray, *arrays) -> tuple[tuple, 
 
 
 def _by_relevance(store: Store, index: PlaceIndex, text_index: TextIndex, filters: dict,
-                  relevance: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  by_group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Words typed, no origin: the matching places from the in-memory index, by relevance,
     then group name, then place (no SQL over every place)."""
-    ids = set(filters["allowed"])
-    if filters.get("theme"):
-        ids &= set(store.group_ids_with_theme(filters["theme"]))
-    mask = np.isin(index.group_id, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    groups = filters["group_mask"]
+    mask = groups[index.group_id] if groups is not None else np.ones(len(index), dtype=bool)
     if filters.get("chapter"):
         mask &= index.chapter == CHAPTER_SLUGS.index(filters["chapter"])
     if filters.get("commune_nis"):
         mask &= index.commune == int(filters["commune_nis"])
     pos = np.nonzero(mask)[0]
     pid, gid = index.place_id[pos], index.group_id[pos]
-    rel = _relevances(gid, relevance)
+    rel = by_group[gid]
     name = text_index.name_rank(gid)
     order = np.lexsort((pid, name, -rel))
     return pid[order], gid[order], rel[order]
 
 
-def _relevances(gid: np.ndarray, relevance: Optional[dict]) -> Optional[np.ndarray]:
-    if not relevance:
+def _group_ids_size(index: PlaceIndex) -> int:
+    return int(index.group_id.max()) + 1 if len(index) else 1
+
+
+def _by_group(index: PlaceIndex, relevance: dict) -> np.ndarray:
+    """relevance (group id → relevance) as an array indexed by the group ids of the
+    index's places (0 for the others), read with one vectorised lookup per search."""
+    size = _group_ids_size(index)
+    out = np.zeros(size)
+    ids = np.fromiter(relevance.keys(), dtype=np.int64, count=len(relevance))
+    values = np.fromiter(relevance.values(), dtype=np.float64, count=len(relevance))
+    inside = ids < size
+    out[ids[inside]] = values[inside]
+    return out
+
+
+def _group_mask(index: PlaceIndex, filters: dict) -> Optional[np.ndarray]:
+    """The groups the filters allow (the theme, the text index's) as a boolean array
+    indexed by group id; None when no such filter is set."""
+    theme, allowed = filters.get("theme"), filters.get("allowed")
+    if not theme and allowed is None:
         return None
-    return np.fromiter((relevance[g] for g in gid.tolist()), dtype=np.float64,
-                       count=len(gid))
+    size = _group_ids_size(index)
+    chosen = []
+    if allowed is not None:
+        chosen.append(np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    if theme:
+        chosen.append(np.asarray(filters["theme_ids"], dtype=np.int64))
+    mask = None
+    for ids in chosen:
+        one = np.zeros(size, dtype=bool)
+        one[ids[ids < size]] = True
+        mask = one if mask is None else mask & one
+    return mask
 
 
 def _text_and_filters(store: Store, text_index: Optional[TextIndex],
@@ -278,21 +310,14 @@ def _relevance_page(store: Rows, ranking: Ranking, start: int,
     return results
 
 
-def _within(store: Store, index: PlaceIndex, filters: dict, metric: LocalMetric,
+def _within(index: PlaceIndex, filters: dict, metric: LocalMetric,
             radius: float) -> tuple[np.ndarray, np.ndarray]:
     """(index positions, approx km) of places within the geodesic radius, approx order."""
     outer = radius * (1 + APPROX_REL_ERROR) + 1e-6
-    theme, allowed = filters.get("theme"), filters.get("allowed")
-    group_ids = None
-    if theme or allowed is not None:
-        ids = set(store.group_ids_with_theme(theme)) if theme else set(allowed)
-        if theme and allowed is not None:
-            ids &= allowed
-        group_ids = np.fromiter(ids, dtype=np.int64, count=len(ids))
     pos, dist = index.near(
         metric, outer, bounding_box(metric.lat0, metric.lon0, outer),
         chapter=filters.get("chapter"), commune_nis=filters.get("commune_nis"),
-        group_ids=group_ids)
+        group_mask=filters["group_mask"])
     edge = dist > radius * (1 - APPROX_REL_ERROR)
     if edge.any():        # only the thin band at the edge needs the exact distance
         keep = ~edge
@@ -330,7 +355,7 @@ def _nearest_outside(store: Store, rows: Rows, index: PlaceIndex, filters: dict,
     """Nothing within the radius: the nearest few anyway, widening step by step."""
     span = max(radius, 5.0) * 2
     while True:
-        pos, dist = _within(store, index, filters, metric, span)
+        pos, dist = _within(index, filters, metric, span)
         (pos, dist), _ = _when_keep(when, index.place_id[pos], pos, dist)
         if len(pos) >= NEAREST_WHEN_EMPTY or span >= _ANYWHERE_KM:
             break

@@ -138,5 +138,11 @@ MIGRATIONS: tuple[str, ...] = (
                g.audience, g.services, g.description
         FROM groups g;
     """,
+    # 9: group_text_instances, every token of the text index (term, row, column, offset):
+    # textscore.py computes bm25 from it in memory, once per inventory version, instead of
+    # SQLite row by row. A view of the FTS5 index: it stores nothing.
+    """
+    CREATE VIRTUAL TABLE group_text_instances USING fts5vocab(group_text, instance);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -49,6 +49,25 @@ class TextStore:
             return []
         return [(r[0], r[1]) for r in rows]
 
+    def text_match_ids(self, match: str) -> list[int]:
+        """The rowids (group ids) matching an FTS5 query, unscored (textscore scores them)."""
+        try:
+            return [r[0] for r in self.db.execute(
+                "SELECT rowid FROM group_text WHERE group_text MATCH ?", (match,))]
+        except sqlite3.OperationalError:      # an expression FTS5 refuses: no match
+            return []
+
+    def text_instances(self) -> list[tuple[str, int, int, int]]:
+        """(term, group id, column number in TEXT_COLUMNS, token offset) of every token
+        of the text index, by term, group, column and offset (textscore.Bm25)."""
+        number = {c: i for i, c in enumerate(TEXT_COLUMNS)}
+        return [(term, doc, number[col], offset) for term, doc, col, offset in self.db.execute(
+            "SELECT term, doc, col, offset FROM group_text_instances"
+            " ORDER BY term, doc, col, offset")]
+
+    def text_rows(self) -> int:
+        return self.db.execute("SELECT count(*) FROM group_text").fetchone()[0]
+
     def text_terms(self) -> list[str]:
         """Every word of the text index (for prefix checks and spelling suggestions)."""
         return [r[0] for r in self.db.execute("SELECT term FROM group_text_terms")]

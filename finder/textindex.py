@@ -16,7 +16,9 @@ How a query is understood (the same for the page, the embed, the API and the CLI
 4. a group matches when its text holds every concept; when no group does, groups holding
    some of them are given, and the page says so (`partial`);
 5. relevance is FTS5's bm25 with column weights (store_text.TEXT_WEIGHTS), divided by the
-   best group's: 1 is the best match of this query.
+   best group's: 1 is the best match of this query. FTS5 finds the matching groups; their
+   bm25 is computed in NumPy from the index's instances (textscore.py: the same figures,
+   without SQLite's per-row cost).
 """
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ from .audience import AUDIENCES
 from .config import data_file
 from .models import SERVICE_LABELS, TextMatch
 from .store import Store
+from .store_text import TEXT_WEIGHTS
 from .text import fold, words
+from .textscore import Bm25, Phrase
 from .thesaurus import THESAURUS_NAME, Thesaurus, ThesaurusError, read_thesaurus
 
 log = logging.getLogger(__name__)
@@ -58,8 +62,17 @@ def is_free(cost: str) -> bool:
     return bool(_FREE.search(fold(cost)))
 
 
-def _phrase(ws, prefix: bool) -> str:
-    return '"' + " ".join(ws) + '"' + ("*" if prefix else "")
+_TOKEN = re.compile(r"[^\W_]+")       # what FTS5's unicode61 keeps of folded words
+
+
+def _phrase(ws, prefix: bool) -> Phrase:
+    return tuple(_TOKEN.findall(" ".join(ws))), prefix
+
+
+def _fts(phrase: Phrase) -> str:
+    """A phrase in FTS5's query syntax."""
+    tokens, prefix = phrase
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
 
 @dataclass
@@ -82,6 +95,7 @@ class TextIndex:
     _word_index: list[tuple[str, int]] = field(default_factory=list)
     _theme_count: int = 0
     _name_rank: Optional[np.ndarray] = None   # group id → its place in name order
+    bm25: Optional[Bm25] = None               # scores of the matching groups (textscore)
 
     def name_rank(self, group_ids: np.ndarray) -> np.ndarray:
         """Each group's position in alphabetical order (ties: id), for sorting."""
@@ -122,6 +136,7 @@ class TextIndex:
             [Suggestion(t, "theme", n) for t, n in sorted(counts.items(), key=lambda x: -x[1])]
             + [Suggestion(n, "group") for n in dict.fromkeys(names)])
         index._theme_count = len(counts)
+        index.bm25 = Bm25.build(store.text_instances(), store.text_rows(), TEXT_WEIGHTS)
         ranks = np.full(max((f[0] for f in facets), default=0) + 1, len(facets),
                         dtype=np.int64)
         for position, f in enumerate(facets):
@@ -158,10 +173,10 @@ class TextIndex:
                                    score_cutoff=SPELLING_MIN_SCORE)
         return found[0] if found else None
 
-    def understand(self, text: str) -> tuple[list[list[str]], TextMatch]:
-        """The concepts of a query (each a list of FTS5 alternatives) and what to tell."""
+    def understand(self, text: str) -> tuple[list[list[Phrase]], TextMatch]:
+        """The concepts of a query (each a list of alternative phrases) and what to tell."""
         ws = words(text)[:MAX_WORDS * 3]
-        concepts: list[list[str]] = []
+        concepts: list[list[Phrase]] = []
         expansions, corrections, searched = [], [], []
         chapter = None
         i = 0
@@ -197,14 +212,16 @@ class TextIndex:
         concepts, info = self.understand(text)
         if not concepts:
             return info
-        ors = ["(" + " OR ".join(alts) + ")" for alts in concepts]
-        rows = store.text_matches(" AND ".join(ors))
+        ors = ["(" + " OR ".join(_fts(p) for p in alts) + ")" for alts in concepts]
+        ids = store.text_match_ids(" AND ".join(ors))
         partial = False
-        if not rows and len(ors) > 1:
-            rows = store.text_matches(" OR ".join(ors))
-            partial = bool(rows)
-        best = max((s for _, s in rows), default=0.0)
-        relevance = {gid: (round(s / best, 3) if best > 0 else 1.0) for gid, s in rows}
+        if not ids and len(ors) > 1:
+            ids = store.text_match_ids(" OR ".join(ors))
+            partial = bool(ids)
+        scores = self.bm25.scores([p for alts in concepts for p in alts], ids)
+        best = float(scores.max()) if len(scores) else 0.0
+        relevance = (dict(zip(ids, np.round(scores / best, 3).tolist())) if best > 0
+                     else dict.fromkeys(ids, 1.0))
         info.relevance = relevance
         info.partial = partial
         if not relevance:
