@@ -5,13 +5,15 @@ in this order (no other module registers an app-wide hook or rewrites a view):
 
 1. the request log: first `before_request` (it times everything) and, because Flask runs
    `after_request` functions last-registered first, the last to see the response;
-2. security: trusted proxies, the public base URL and trusted hosts, security headers;
-3. fingerprinted static files (their Cache-Control);
-4. rate limits on routes (Flask-Limiter's `before_request`), budgets for actions (throttle);
-5. start-up checks of other settings (SCHEDULE_NOW);
-6. CSRF on every POST (the read-only API exempt);
-7. the error policy (errors.py: JSON under /api/ and for the map data, pages elsewhere);
-8. the blueprints: Leaflet assets, pages, map data, embed, API, calendars (.ics), health,
+2. compression (compression.py: Flask-Compress for pages and JSON, static files
+   precompressed), so that it runs after every other hook has shaped the response;
+3. security: trusted proxies, the public base URL and trusted hosts, security headers;
+4. fingerprinted static files (their Cache-Control);
+5. rate limits on routes (Flask-Limiter's `before_request`), budgets for actions (throttle);
+6. start-up checks of other settings (SCHEDULE_NOW);
+7. CSRF on every POST (the read-only API exempt);
+8. the error policy (errors.py: JSON under /api/ and for the map data, pages elsewhere);
+9. the blueprints: Leaflet assets, pages, map data, embed, API, calendars (.ics), health,
    admin, proposals.
 """
 from __future__ import annotations
@@ -22,11 +24,12 @@ from ..db import StartupError, startup_message
 
 
 def init_app(app: Flask) -> None:
-    from . import (admin, api, assets, brochure, calendar, clock, embed, errors, forms, health,
-                   mapdata, pages, proposals, ratelimit, requestlog, security, static_cache,
-                   throttle)
+    from . import (admin, api, assets, brochure, calendar, clock, compression, embed, errors,
+                   forms, health, mapdata, pages, proposals, ratelimit, requestlog, security,
+                   static_cache, throttle)
 
     requestlog.init_app(app)
+    compression.init_app(app)
     try:
         security.init_app(app)
         static_cache.init_app(app)
