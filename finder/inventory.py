@@ -8,8 +8,8 @@ The snapshot reader (snapshot.py) makes one `Inventory` per inventory version it
 - what is derived from the version, built once on first use: the place index, the text
   index (words typed, for-whom / offers / free filters), the catalog (every place and
   group as plain data, what a page of results is read from), the demo flag, the themes, the
-  counts, every place's public map point, and what a caller
-  derives with `derived(name, build)` (the search form's commune options);
+  counts, every place's public map point and the map's cluster index, and what a
+  caller derives with `derived(name, build)` (the search form's commune options);
 - the caches of what was asked, keyed by the question only: rankings (`search.rank`,
   under `Query.unpaged()`: a page, its other pages and its map data share one search),
   rendered pages, map data, and the whole-inventory outputs (`output()`: serialised
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Optional
 
 from .catalog import Catalog
+from .clusters import ClusterIndex
 from .lru import LRU
 from .mapcontent import public_point
 from .models import CHAPTERS, Query, SearchOutcome
@@ -176,6 +177,12 @@ class Inventory:
         """place id -> (lat, lon, approximate, chapter index) where the public sees it."""
         return self.derived("public_points", lambda: {
             row[0]: public_point(row, self.geography) for row in self.store().map_points()})
+
+    @property
+    def clusters(self) -> ClusterIndex:
+        """Every public point in Z-order: the map's clusters for any search and view
+        (finder/clusters.py)."""
+        return self.derived("clusters", lambda: ClusterIndex.from_points(self.public_points))
 
     @property
     def schedules(self) -> dict:

@@ -10,7 +10,11 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              Content-Security-Policy needs no style-src 'unsafe-inline'.
       body   the map block (container, status line, legend) followed by the
              <script src=… defer> tags of the self-hosted libraries (Leaflet,
-             Leaflet.markercluster, static/js/finder-map.js): goes where the map appears.
+             static/js/finder-map.js): goes where the map appears. The block is
+             `hidden` until the script runs: without JavaScript there is no empty map
+             box and no legend, nor any element marked `data-needs-map hidden` (the
+             map's section, the "Passer la carte" link), which the script shows. The page puts partials/map_strings.html after
+             it: the words finder-map.js shows and says come from there.
       script JavaScript without the <script> tag. The page wraps it, anywhere after body,
              as <script nonce="{{ csp_nonce() }}">…</script>: it is the only inline script.
              It waits for DOMContentLoaded, so the deferred libraries are there.
@@ -19,9 +23,11 @@ Interface (the pages embed a map with these; nothing else here is needed by them
               fit_bounds=None) -> MapParts
         The skeleton of the search map: tiles, origin, radius circle, commune outline
         (inline GeoJSON), legend. The places come from `data_url` (GET /carte/lieux.json,
-        finder/web/mapdata.py), fetched and drawn by finder-map.js (clustered markers,
-        popups built with DOM text nodes, details loaded on click). Cached: the same
-        inputs return the same MapParts object, without rendering again.
+        finder/web/mapdata.py), one view at a time: finder-map.js asks for the clusters
+        and markers of the tiles in view at the current zoom (clustered on the server),
+        again as the person pans and zooms (popups built with DOM text nodes, details
+        loaded on click). fit_bounds: where the places are (the first view). Cached: the
+        same inputs return the same MapParts object, without rendering again.
 
     map_for_group(group, geography, tiles) -> MapParts
         The small map of a group page: its places (public positions only, see
@@ -54,6 +60,7 @@ from folium.utilities import JsCode
 
 from .mapcontent import (approximate_note, chapter_index, is_approximate, of_name,
                          place_details, position_key, script_json)
+from .clusters import VIEW_TILES_MAX
 from .lru import LRU
 from .models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group
 from .serialize import public_place
@@ -72,11 +79,12 @@ APPROX_MAP_ZOOM = 11            # a group known only by its commune or locality
 CACHE_SIZE = 256
 
 DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
-              ("markercluster", "/assets/markercluster/leaflet.markercluster.js"),
               ("finder_map", "/static/js/finder-map.js"))
 DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
-               ("markercluster_css", "/assets/markercluster/MarkerCluster.css"),
                ("finder_map_css", "/static/map/finder-map.css"))
+# The padding of the first view: room above the places, where their popups open.
+FIT_PADDING_TOP_LEFT = (24, 72)
+FIT_PADDING_BOTTOM_RIGHT = (24, 24)
 # The heights a map may have (CSS lengths): each is a class of the theme stylesheet.
 MAP_HEIGHTS = ("40vh", "50vh", "60vh")
 
@@ -97,7 +105,7 @@ class FinderMap(folium.Map):
     default_js = list(DEFAULT_JS)
     default_css = list(DEFAULT_CSS)
     _template = Template("""
-        {% macro html(this, kwargs) %}<div class="finder-map__map {{ this.height_class }}" id="{{ this.get_name() }}" aria-label="{{ this.label|e }}"></div>{% endmacro %}
+        {% macro html(this, kwargs) %}<div class="finder-map__map {{ this.height_class }}" id="{{ this.get_name() }}" role="application" aria-label="{{ this.label|e }}"></div>{% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
             center: {{ this.location|tojson }},
@@ -131,13 +139,17 @@ class _FitView(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds, *, max_zoom: int, padding: int = 0):
+    def __init__(self, bounds, *, max_zoom: int, padding: int = 0,
+                 padding_corners: Optional[tuple] = None):
         super().__init__()
         self._name = "FitView"
         self.bounds = [list(bounds[0]), list(bounds[1])]
         self.options = {"maxZoom": max_zoom, "animate": False}
         if padding:
             self.options["padding"] = [padding, padding]
+        if padding_corners:
+            self.options["paddingTopLeft"] = list(padding_corners[0])
+            self.options["paddingBottomRight"] = list(padding_corners[1])
 
 
 # ----- assets ----------------------------------------------------------------------------
@@ -150,7 +162,7 @@ _stats = {"assets": 0}
 def configure_assets(js: Sequence[tuple[str, str]], css: Sequence[tuple[str, str]]) -> None:
     """Set the self-hosted script and stylesheet URLs, once, at start-up.
 
-    js: (name, url) of Leaflet, Leaflet.markercluster, finder-map.js, in load order;
+    js: (name, url) of Leaflet, finder-map.js, in load order;
     css: (name, url). Every URL must be on our own server (a path).
     Plain folium.Map is pointed at our Leaflet too and loses its CDN extras.
     """
@@ -272,24 +284,30 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
         raise ValueError(f"the map would need inline styles or links of its own: {head!r}")
     head_html = "\n".join(f'<link rel="stylesheet" href="{escape(u)}">' for u in css)
     body = "\n".join([
-        f'<div class="finder-map" id="{name}-wrap">',
+        f'<div class="finder-map" id="{name}-wrap" hidden>',
         figure.html.render().strip(),
         f'<p class="finder-map__status" id="{name}-status" role="status"></p>',
         f'<p class="finder-map__fallback" id="{name}-fallback" hidden>La carte n’a pas pu '
         "s’afficher. Les mêmes informations se trouvent dans la liste.</p>",
-        '<noscript><p class="finder-map__fallback">La carte a besoin de JavaScript. Les '
-        "mêmes informations se trouvent dans la liste.</p></noscript>",
         _legend_html(name, legend),
         "</div>",
     ] + [f'<script src="{escape(u)}" defer></script>' for u in js])
     script = "\n".join([
         "(function () {",
         "  function start() {",
-        "    if (!window.L || !window.FinderMap || !L.markerClusterGroup) {",
+        f"    var wrap = document.getElementById({script_json(name + '-wrap')});",
+        "    for (var up = wrap; up; up = up.parentElement) {",
+        "      if (up === wrap || up.hasAttribute('data-needs-map')) { up.hidden = false; }",
+        "    }",
+        "    if (!window.L || !window.FinderMap) {",
         f"      var fallback = document.getElementById({script_json(name + '-fallback')});",
         "      if (fallback) { fallback.hidden = false; }",
+        f"      ['', '-legend'].forEach(function (s) {{ var e = document.getElementById("
+        f"{script_json(name)} + s); if (e) {{ e.hidden = true; }} }});",
         "      return;",
         "    }",
+        "    document.querySelectorAll('[data-needs-map]').forEach(function (e) {"
+        " e.hidden = false; });",
         *inline,
         figure.script.render(),
         "  }",
@@ -388,11 +406,20 @@ def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
                       interactive=False, keyboard=False, z_index_offset=-1000).add_to(m)
         legend.append(("fm-key--origin", "Point de départ de la recherche"))
         bounds = bounds or circle_bounds(origin, 5)
-    bounds = fit_bounds or bounds or WALLONIA_BRUSSELS
-    _FitView(bounds, max_zoom=MAX_FIT_ZOOM).add_to(m)
+    if fit_bounds:
+        # The places (and the starting point): the view the map data is first asked for.
+        (south, west), (north, east) = fit_bounds
+        if origin:
+            south, west = min(south, origin[0]), min(west, origin[1])
+            north, east = max(north, origin[0]), max(east, origin[1])
+        _FitView(((south, west), (north, east)), max_zoom=MAX_FIT_ZOOM, padding_corners=(
+            FIT_PADDING_TOP_LEFT, FIT_PADDING_BOTTOM_RIGHT)).add_to(m)
+    else:
+        _FitView(bounds or WALLONIA_BRUSSELS, max_zoom=MAX_FIT_ZOOM).add_to(m)
     _HandToFinderMap({
         "data": data_url, "origin": list(origin) if origin else None,
         "fitZoom": MAX_FIT_ZOOM, "cluster": True, "groupLinks": True,
+        "maxTiles": VIEW_TILES_MAX,
         "attribution": escape(GEO_ATTRIBUTION),
         "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
     }).add_to(m)
@@ -409,8 +436,9 @@ def map_for_group(group: Group, geography, tiles: dict, *,
     for place in places:
         markers.setdefault(position_key(place), []).append(len(details))
         details.append(place_details(group, place, url="", moment=moment))
-    rows = [[lat, lon, chapter_index(group.chapter), approx, ids]
-            for (lat, lon, approx), ids in markers.items()]
+    where = {position_key(p): (p.locality or p.commune_name) for p in places}
+    rows = [[lat, lon, chapter_index(group.chapter), approx, ids, [group.name],
+             where[(lat, lon, approx)]] for (lat, lon, approx), ids in markers.items()]
     data = {"markers": rows, "details": details, "count": len(places),
             "approx": sum(1 for p in places if is_approximate(p))}
     key = ["group", data, _tiles_key(tiles), height, _stats["assets"]]

@@ -16,6 +16,7 @@ from .models import CHAPTERS, Group, Place
 from .schedule import Schedule, parse_schedule
 from .store_accounts import AccountsMixin
 from .store_history import HistoryMixin
+from .store_map import MapStore
 from .store_proposals import ProposalsMixin
 from .store_schema import MIGRATIONS, SCHEMA_VERSION
 from .store_text import TextStore
@@ -25,7 +26,7 @@ class StoreError(Exception):
     """The database cannot be used (corrupted, newer schema...). Message in French."""
 
 
-class Store(AccountsMixin, HistoryMixin, ProposalsMixin, TextStore):
+class Store(AccountsMixin, HistoryMixin, MapStore, ProposalsMixin, TextStore):
     def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True):
         """readonly: never writes; create=False: the file must exist (the app's commands
         and views: only `import` and `init-db` create a database, db.open_database)."""

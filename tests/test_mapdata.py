@@ -184,3 +184,119 @@ def test_a_place_id_too_large_for_the_database_is_not_found_not_a_crash(client):
     response = client.get("/carte/lieu/99999999999999999999999.json")
     assert response.status_code == 404
     assert response.is_json and "error" in response.get_json()
+
+
+# ----- one view at a time: what the map asks for as the person pans and zooms -----------
+
+def tiles_around(south, west, north, east, zoom):
+    """The tile range (x0, y0, x1, y1) of a box at a zoom, as finder-map.js asks for it."""
+    import math
+
+    def tile(lat, lon):
+        n = 2 ** zoom
+        x = int((lon + 180) / 360 * n)
+        s = math.sin(math.radians(lat))
+        y = int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
+        return x, y
+    (x0, y1), (x1, y0) = tile(south, west), tile(north, east)
+    return f"{x0},{y0},{x1},{y1}"
+
+
+def view_of(client, args, zoom, tiles):
+    response = client.get("/carte/lieux.json", query_string=args | {"z": zoom, "tiles": tiles})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+@pytest.mark.parametrize("zoom", [7, 9, 11, 16])
+def test_a_view_holds_every_place_of_the_search_as_clusters_and_markers(demo_app, zoom):
+    client = demo_app.test_client()
+    whole = client.get("/carte/lieux.json").get_json()
+    data = view_of(client, {}, zoom, tiles_around(*whole_bounds(whole), zoom)
+                   if zoom < 10 else "0,0,0,0")
+    if zoom >= 10:           # one tile of the far north sea: nothing there, counts kept
+        assert data["clusters"] == [] and data["markers"] == []
+        assert data["count"] == whole["count"] and data["approx"] == whole["approx"]
+        return
+    in_view = sum(c[2] for c in data["clusters"]) + sum(len(m[4]) for m in data["markers"])
+    assert in_view == len(place_ids(whole["markers"]))
+    assert data["count"] == whole["count"] and data["approx"] == whole["approx"]
+    assert data["bounds"] == pytest.approx(list(whole_bounds(whole)), abs=1e-5)
+    assert len(data["clusters"]) + len(data["markers"]) < len(whole["markers"])
+
+
+def whole_bounds(data):
+    lats = [m[0] for m in data["markers"]]
+    lons = [m[1] for m in data["markers"]]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def test_view_markers_say_which_groups_and_where_hidden_ones_only_the_commune(app, tmp_path):
+    same = dict(street="Rue de Fer 1", lat="50.4650", lon="4.8660", locality="Namur")
+    import_rows(app, tmp_path, [
+        group_row(group_id="a", name="Groupe A", chapter="maladie", **same),
+        group_row(group_id="b", name="Groupe B", chapter="dependance", **same),
+        group_row(group_id="discret", name="Groupe discret", street="Rue Secrète 12",
+                  postcode="5100", locality="Jambes", lat="50.4601", lon="4.8702",
+                  show_exact="non")])
+    client = app.test_client()
+    search = NAMUR_SPOT | {"radius_km": "10"}
+    whole = client.get("/carte/lieux.json", query_string=search).get_json()
+    seen, named = [], {}
+    for m in whole["markers"]:           # the tile of each marker, at the closest zoom
+        data = view_of(client, search, 16, tiles_around(m[0], m[1], m[0], m[1], 16))
+        seen.append(json.dumps(data, ensure_ascii=False))
+        named.update({tuple(v[5]): v for v in data["markers"]})
+    assert set(named) == {("Groupe A", "Groupe B"), ("Groupe discret",)}
+    assert named[("Groupe A", "Groupe B")][6] == "Namur" and named[("Groupe A", "Groupe B")][2] == -1
+    hidden = named[("Groupe discret",)]
+    assert hidden[3] == 1 and hidden[6] == "Namur", "a hidden place names its commune only"
+    assert not any("Jambes" in text or "Secrète" in text for text in seen)
+
+
+def test_a_view_far_from_the_places_still_shows_the_nearest_when_none_in_radius(client):
+    data = view_of(client, {"lat": "49.6833", "lon": "5.8167", "radius_km": "5"}, 12,
+                   tiles_around(49.66, 5.78, 49.70, 5.85, 12))
+    assert data["count"] == 0 and data["markers"] == [] and data["clusters"] == []
+    assert 1 <= len(data["nearest"]) <= 3 and all(len(m) == 7 and m[5] for m in data["nearest"])
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ({"z": "22", "tiles": "0,0,0,0"}, "z"),
+    ({"z": "-1", "tiles": "0,0,0,0"}, "z"),
+    ({"z": "douze", "tiles": "0,0,0,0"}, "z"),
+    ({"tiles": "0,0,0,0"}, "z"),
+    ({"z": "8"}, "tiles"),
+    ({"z": "8", "tiles": "1,2,3"}, "tiles"),
+    ({"z": "8", "tiles": "3,2,1,0"}, "tiles"),
+    ({"z": "2", "tiles": "0,0,4,1"}, "tiles"),
+    ({"z": "12", "tiles": "0,0,40,40"}, "tiles"),
+])
+def test_bad_view_parameters_are_a_french_400(client, query, parameter):
+    response = client.get("/carte/lieux.json", query_string=query)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_parameter" and error["parameter"] == parameter
+    assert any(w in error["message"] for w in ("zoom", "Zone de la carte"))
+
+
+def test_a_view_has_its_own_etag_and_gives_304(client):
+    url = "/carte/lieux.json?postcode=5000&radius_km=20&z=10&tiles=520,340,523,343"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    other = client.get(url.replace("z=10", "z=11").replace("520,340,523,343",
+                                                           "1040,680,1047,687"))
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
+def test_the_page_opens_its_map_where_the_places_are(client):
+    html = client.get("/?postcode=1000&radius_km=10").get_data(as_text=True)
+    data = client.get("/carte/lieux.json?postcode=1000&radius_km=10").get_json()
+    south, west, north, east = whole_bounds(data)
+    import re
+    fit = re.search(r"fitBounds\(\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    assert fit, "the first view is fitted on the server"
+    s, w, n, e = map(float, fit.groups())
+    assert s <= south and w <= west and n >= north and e >= east
+    assert n - s < 0.5, "a Brussels search does not open on the whole region"

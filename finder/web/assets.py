@@ -1,7 +1,9 @@
 """Self-hosted front-end assets: the browser gets every script and stylesheet from us.
 
 Leaflet and Leaflet.markercluster come from their PyPI packages (XStatic-Leaflet,
-XStatic-Leaflet-MarkerCluster), served straight from the installed package:
+XStatic-Leaflet-MarkerCluster), served straight from the installed package (our maps
+cluster on the server and load Leaflet only; markercluster stays served for the
+benchmark's Folium pages and for anyone's own Folium map):
 
     GET /assets/leaflet/<path>         leaflet.js, leaflet.css, images/marker-icon.png…
     GET /assets/markercluster/<path>   leaflet.markercluster.js, MarkerCluster.css…
@@ -22,6 +24,7 @@ import xstatic.pkg.leaflet_markercluster as xcluster
 from flask import Blueprint, Flask, send_from_directory, url_for
 
 from .. import mapview
+from . import compression
 from .static_cache import file_digest, register_static_endpoint
 
 LEAFLET_DIR = Path(xleaflet.BASE_DIR)
@@ -53,12 +56,8 @@ def asset_urls(app: Flask) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     # On the public host: with FINDER_PUBLIC_BASE_URL set, "localhost" is not a trusted one.
     with app.test_request_context(base_url=app.extensions["finder_security"]["base_url"]):
         js = [("leaflet", _url("assets.leaflet", LEAFLET_DIR, "leaflet.js")),
-              ("markercluster", _url("assets.markercluster", MARKERCLUSTER_DIR,
-                                     "leaflet.markercluster.js")),
               ("finder_map", _url("static", static, FINDER_MAP_JS))]
         css = [("leaflet_css", _url("assets.leaflet", LEAFLET_DIR, "leaflet.css")),
-               ("markercluster_css", _url("assets.markercluster", MARKERCLUSTER_DIR,
-                                          "MarkerCluster.css")),
                ("finder_map_css", _url("static", static, FINDER_MAP_CSS))]
     return js, css
 
@@ -69,3 +68,6 @@ def init_app(app: Flask) -> None:
     register_static_endpoint(app, "assets.markercluster", MARKERCLUSTER_DIR)
     js, css = asset_urls(app)
     mapview.configure_assets(js, css)
+    static = Path(app.static_folder or "")
+    compression.warm([LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css",
+                      static / FINDER_MAP_JS, static / FINDER_MAP_CSS])

@@ -9,6 +9,17 @@
          "nearest": markers of the nearest places when none is within the radius,
          "details": URL of the details route}
         ids is one place id, or a list when several groups meet at the same point.
+    GET /carte/lieux.json?<the search>&z=12&tiles=x0,y0,x1,y1      the same, for one view
+        What the map shows at zoom z over the 256 px map tiles x0..x1, y0..y1 of that
+        zoom (inclusive; at most VIEW_TILES_MAX a side), clustered on the server
+        (finder/clusters.py, the inventory's ClusterIndex):
+        {"version", "count", "approx" (the whole search, as above),
+         "bounds": [south, west, north, east] of every place of the search (or null),
+         "clusters": [[lat, lon, places, south, west, north, east]],
+         "markers": [[lat, lon, chapter, approximate, [ids], [group names], where]],
+         "nearest": the same markers, when none is within the radius (all of them),
+         "details": URL of the details route}
+        "where" is the locality (the commune for a place not shown exactly).
     GET /carte/lieux/details.json?ids=12,15                        endpoint mapdata.details
     GET /carte/lieu/<id>.json                                      endpoint mapdata.place
         What a popup shows: group name, chapter, meeting time, public address (or the
@@ -32,6 +43,7 @@ from flask import Blueprint, Response, g, request, url_for
 from werkzeug.routing import BuildError
 
 from ..db import get_geography, get_inventory, get_store
+from ..clusters import VIEW_TILES_MAX
 from ..mapcontent import MIXED, is_approximate, place_details, public_point
 from ..models import Result
 from ..serialize import public_place
@@ -41,8 +53,9 @@ from .params import BadParameter, parse_search
 
 bp = Blueprint("mapdata", __name__)
 
-DATA_FORMAT = 1                 # bump when the JSON changes shape: old ETags stop matching
+DATA_FORMAT = 2                 # bump when the JSON changes shape: old ETags stop matching
 MAX_DETAIL_IDS = 100
+MAX_ZOOM = 20
 _IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,%d}$" % (MAX_DETAIL_IDS - 1))
 
 
@@ -68,6 +81,10 @@ def places():
     geography, inventory = get_geography(), get_inventory()
     req = parse_search(request.args, geography)      # BadParameter: errors.py, JSON 400
     query = req.query.unpaged()
+    view = _view_args(request.args)
+    if view is not None:
+        return _conditional(_stamp(inventory) + [repr(query), "view", *view],
+                            lambda: _view_payload(inventory, geography, query, *view))
 
     def build() -> bytes:
         body = inventory.map_data.get(query)
@@ -97,6 +114,100 @@ def _places_payload(inventory, geography, query) -> tuple[bytes, int]:
             "details": url_for("mapdata.details")}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return body, len(markers) + len(nearest) + 1
+
+
+def _view_args(args) -> "tuple[int, tuple[int, int, int, int]] | None":
+    """(zoom, (x0, y0, x1, y1)) from z= and tiles=, None when the map asks for everything."""
+    z, tiles = args.get("z"), args.get("tiles")
+    if z is None and tiles is None:
+        return None
+    if z is None or not re.fullmatch(r"\d{1,2}", z.strip()) or int(z) > MAX_ZOOM:
+        raise BadParameter("z", f"Niveau de zoom non valide : un nombre entier de 0 à "
+                                f"{MAX_ZOOM}.")
+    zoom = int(z)
+    parts = (tiles or "").split(",")
+    if len(parts) != 4 or not all(re.fullmatch(r"\d{1,7}", p.strip()) for p in parts):
+        raise BadParameter("tiles", "Zone de la carte non valide : quatre nombres entiers "
+                                    "x0,y0,x1,y1 (les tuiles visibles).")
+    x0, y0, x1, y1 = (int(p) for p in parts)
+    side = 1 << zoom
+    if not (x0 <= x1 < side and y0 <= y1 < side):
+        raise BadParameter("tiles", f"Zone de la carte hors du monde à ce zoom : chaque "
+                                    f"tuile va de 0 à {side - 1}.")
+    if x1 - x0 >= VIEW_TILES_MAX or y1 - y0 >= VIEW_TILES_MAX:
+        raise BadParameter("tiles", f"Zone de la carte trop grande : {VIEW_TILES_MAX} tuiles "
+                                    f"de côté au plus.")
+    return zoom, (x0, y0, x1, y1)
+
+
+class _Selection:
+    """A search's places on the map, once per query: their rows in the cluster index,
+    how many are approximate, their bounds, and the nearest markers when none matched."""
+
+    def __init__(self, rows, count: int, approx: int, bounds, nearest: list):
+        self.rows, self.count, self.approx = rows, count, approx
+        self.bounds, self.nearest = bounds, nearest
+
+
+def selection(inventory, geography, query, *, log: bool = True) -> _Selection:
+    """The search's selection, kept in the inventory's map cache (page and data share it).
+    log: say in the request log which cache answered (the page logs its own search)."""
+    key = ("selection", query)
+    found = inventory.map_data.get(key)
+    if found is not None:
+        if log:
+            g.search_cache = "map"
+        return found
+    ranking, hit = inventory.ranking(query)
+    if log:
+        g.search_cache = "hit" if hit else "miss"
+    index = inventory.clusters
+    rows = index.subset(ranking.place_ids)
+    nearest: list = []
+    if not len(rows) and ranking.nearest:
+        near = {r.place.id: public_point(_point_of(r), geography) for r in ranking.nearest}
+        nearest = [[lat, lon, chapter, flag, ids if isinstance(ids, list) else [ids]]
+                   for lat, lon, chapter, flag, ids in marker_rows(list(near), near)[0]]
+    bounds = index.bounds(rows)
+    if bounds is None and nearest:
+        lats, lons = [m[0] for m in nearest], [m[1] for m in nearest]
+        bounds = [min(lats), min(lons), max(lats), max(lons)]
+    found = _Selection(rows, len(ranking), int(index.approx[rows].sum()), bounds, nearest)
+    inventory.map_data.put(key, found, len(rows) // 16 + len(nearest) + 1)
+    return found
+
+
+def map_fit(inventory, geography, query) -> "tuple | None":
+    """((south, west), (north, east)) of the search's places (or of the nearest ones),
+    for the page's first view: the map opens where its markers are."""
+    bounds = selection(inventory, geography, query.unpaged(), log=False).bounds
+    return ((bounds[0], bounds[1]), (bounds[2], bounds[3])) if bounds else None
+
+
+def _view_payload(inventory, geography, query, zoom: int, tiles: tuple) -> bytes:
+    key = ("view", query, zoom, tiles)
+    body = inventory.map_data.get(key)
+    if body is not None:
+        return body
+    chosen = selection(inventory, geography, query)
+    view = inventory.clusters.view(chosen.rows, zoom, tiles)
+    names = get_store().marker_names(
+        pid for m in view.markers + chosen.nearest for pid in m[4])
+
+    def named(rows: list) -> list:
+        out = []
+        for m in rows:
+            found = [names[pid] for pid in m[4] if pid in names]
+            out.append(m + [list(dict.fromkeys(n for n, _ in found)),
+                            found[0][1] if found else ""])
+        return out
+    markers, nearest = named(view.markers), named(chosen.nearest)
+    data = {"version": inventory.version, "count": chosen.count, "approx": chosen.approx,
+            "bounds": chosen.bounds, "clusters": view.clusters, "markers": markers,
+            "nearest": nearest, "details": url_for("mapdata.details")}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    inventory.map_data.put(key, body, len(markers) + len(nearest) + len(view.clusters) + 1)
+    return body
 
 
 def _point_of(result: Result) -> tuple:

@@ -12,6 +12,7 @@ from typing import Optional
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from .. import mapview
+from . import mapdata
 from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
 from ..audience import AUDIENCES
@@ -92,7 +93,9 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         origin=origin, radius_km=req.query.radius_km,
         commune_outline=geography.commune_geojson(req.commune.nis) if req.commune else None,
         data_url=url_for("mapdata.places", **req.as_args(page=None)),
-        tiles=tiles_config(), height="50vh")
+        tiles=tiles_config(), height="50vh",
+        # The map opens where its places are: its first request is for that view.
+        fit_bounds=mapdata.map_fit(inventory, geography, req.query))
 
     context = dict(
         search=req, outcome=outcome, rows=rows, nearest=nearest, everywhere=everywhere,

@@ -2,16 +2,25 @@
  *
  * FinderMap.attach(map, config) is called by the page's one inline script with the Leaflet
  * map and:
- *   data        URL of the places (GET /carte/lieux.json?<search>), or
+ *   data        URL of the places (GET /carte/lieux.json?<search>): the map asks it for
+ *               the view it shows (&z=<zoom>&tiles=x0,y0,x1,y1), again when the person
+ *               pans or zooms; the server clusters (finder/clusters.py). Or
  *   places      the places inline (group page): {markers, details, count, approx};
  *   origin      [lat, lon] of the search origin or null; fitZoom: closest zoom when fitting;
- *   cluster     group nearby markers (Leaflet.markercluster);
+ *   maxTiles    the largest view the server answers, in tiles a side;
  *   groupLinks  popups link to the group's page;
  *   attribution HTML (ours, escaped) added to the map's attribution;
  *   chapters    chapter titles, by index.
- * A marker row is [lat, lon, chapter index (-1: several), approximate (0/1), ids]; ids is
- * one place id or a list (several groups at one point). Popup details come from
- * data.details (URL, ?ids=1,2) or from places.details (indexes).
+ * A marker row is [lat, lon, chapter index (-1: several), approximate (0/1), ids,
+ * group names, where]; a cluster row [lat, lon, places, south, west, north, east].
+ * Popup details come from data.details (URL, ?ids=1,2) or from places.details (indexes).
+ *
+ * Every word shown or said comes from the page (partials/map_strings.html, the element
+ * #finder-map-strings: its data-* attributes), never from this file.
+ *
+ * Keyboard: Tab reaches each marker and cluster in reading order (top to bottom); Enter
+ * or Space opens a marker's popup and moves the focus into it; Escape closes it and the
+ * focus goes back to the marker. A cluster opened zooms to its places and says how many.
  *
  * Everything taken from the data is written with textContent or checked before it
  * becomes a link: names like "<img src=x onerror=alert(1)>" stay text.
@@ -23,6 +32,30 @@
   var framed = (function () {
     try { return window.self !== window.top; } catch (e) { return true; }
   })();
+  var S = null;
+  var CACHE_VIEWS = 64;         // views kept in the page (back and forth costs nothing)
+
+  function strings() {
+    if (!S) {
+      var node = document.getElementById("finder-map-strings");
+      S = node ? node.dataset : {};
+    }
+    return S;
+  }
+
+  // The page's sentence `key`, its {name} holes filled from vars.
+  function t(key, vars) {
+    var text = strings()[key] || "";
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return vars && vars[name] !== undefined ? String(vars[name]) : m;
+    });
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   function icon(chapter, approx, many) {
     var key = chapter + ":" + approx + ":" + many;
@@ -37,6 +70,13 @@
       });
     }
     return ICONS[key];
+  }
+
+  function clusterIcon(n) {
+    var size = n >= 1000 ? 50 : n >= 100 ? 44 : 40;
+    return L.divIcon({ html: "<span aria-hidden=\"true\">" + number(n) + "</span>",
+                       className: "fm-cluster" + (n >= 100 ? " fm-cluster--big" : ""),
+                       iconSize: [size, size] });
   }
 
   function el(tag, className, text) {
@@ -58,7 +98,7 @@
 
   function line(parent, label, value) {
     var p = el("p", "fm-popup__line");
-    p.appendChild(el("span", "fm-popup__label", label + "\u00a0: "));
+    p.appendChild(el("span", "fm-popup__label", label + t("labelSep")));
     if (typeof value === "string") {
       p.appendChild(document.createTextNode(value));
     } else {
@@ -77,10 +117,14 @@
     return m ? m[1].replace(/^www\./i, "") : url;
   }
 
+  var headingCount = 0;
+
   function detailNode(d, config, demoSaid) {
     var box = el("section", "fm-popup__group");
-    if (d.demo && !demoSaid) { box.appendChild(el("p", "fm-popup__demo", "Exemple (données de démonstration)")); }
-    box.appendChild(el("h3", "fm-popup__name", d.name));
+    if (d.demo && !demoSaid) { box.appendChild(el("p", "fm-popup__demo", t("demoOne"))); }
+    var heading = el("h3", "fm-popup__name", d.name);
+    heading.id = "fm-popup-name-" + (++headingCount);
+    box.appendChild(heading);
     var chapter = el("p", "fm-popup__chapter");
     var key = el("span", "fm-key " + (d.chapter >= 0 ? "fm-c" + d.chapter : "fm-mixed"));
     key.setAttribute("aria-hidden", "true");
@@ -88,22 +132,22 @@
     chapter.appendChild(document.createTextNode(d.chapter_title || ""));
     box.appendChild(chapter);
     if (d.next) { box.appendChild(el("p", "fm-popup__next", d.next)); }
-    if (d.caveat) { box.appendChild(el("p", "fm-popup__caveat", "À vérifier : " + d.caveat + ".")); }
-    if (d.schedule) { line(box, "Horaire publié", d.schedule); }
+    if (d.caveat) { box.appendChild(el("p", "fm-popup__caveat", t("toCheck", { text: d.caveat }))); }
+    if (d.schedule) { line(box, t("schedule"), d.schedule); }
     if (d.schedule_note) { box.appendChild(el("p", "fm-popup__schedule-note", d.schedule_note.charAt(0).toUpperCase() + d.schedule_note.slice(1) + ".")); }
-    if (d.address) { line(box, "Adresse", d.address); }
+    if (d.address) { line(box, t("address"), d.address); }
     if (d.approx) { box.appendChild(el("p", "fm-popup__approx", d.approx)); }
     if (d.phone) {
       var tel = d.phone.replace(/[^\d+]/g, "");
-      line(box, "Téléphone", tel ? link("tel:" + tel, d.phone) : d.phone);
+      line(box, t("phone"), tel ? link("tel:" + tel, d.phone) : d.phone);
     }
-    if (d.email) { line(box, "Courriel", link("mailto:" + d.email, d.email)); }
+    if (d.email) { line(box, t("email"), link("mailto:" + d.email, d.email)); }
     if (d.website && /^https?:\/\//i.test(d.website)) {
-      line(box, "Site", link(d.website, hostOf(d.website), true));
+      line(box, t("site"), link(d.website, hostOf(d.website), true));
     }
     if (config.groupLinks && isLocalPath(d.url)) {
       var more = el("p", "fm-popup__more");
-      more.appendChild(link(d.url, "Voir la fiche du groupe"));
+      more.appendChild(link(d.url, t("groupPage")));
       box.appendChild(more);
     }
     return box;
@@ -113,10 +157,14 @@
     node.textContent = "";
     var allDemo = details.length > 1 && details.every(function (d) { return d.demo; });
     if (details.length > 1) {
-      node.appendChild(el("p", "fm-popup__count", details.length + " groupes à cet endroit"));
+      node.appendChild(el("p", "fm-popup__count", t("groupsHere", { n: details.length })));
     }
-    if (allDemo) { node.appendChild(el("p", "fm-popup__demo", "Exemples (données de démonstration)")); }
+    if (allDemo) { node.appendChild(el("p", "fm-popup__demo", t("demoMany"))); }
     details.forEach(function (d) { node.appendChild(detailNode(d, config, allDemo)); });
+    // The popup is a dialog named by its first group: focus lands in it from the keyboard.
+    var first = node.querySelector(".fm-popup__name");
+    node.setAttribute("role", "dialog");
+    if (first) { node.setAttribute("aria-labelledby", first.id); }
   }
 
   function Details(config) {
@@ -149,48 +197,23 @@
     };
   }
 
-  function markerTitle(row, config) {
+  // What a marker is, said: "Alzheimer Café de Laeken, Laeken — emplacement approximatif".
+  function markerName(row, config) {
+    var names = row[5] || [];
     var n = Array.isArray(row[4]) ? row[4].length : 1;
-    var title = row[2] >= 0 ? (config.chapters[row[2]] || "") : "Plusieurs chapitres";
-    if (n > 1) { title += " — " + n + " groupes"; }
-    if (row[3]) { title += " — emplacement approximatif"; }
-    return title;
-  }
-
-  function onMarker(marker, map, config, details) {
-    // Once bound, Leaflet opens and closes the popup itself.
-    if (marker.getPopup() || marker.fmLoading) { return; }
-    marker.fmLoading = true;
-    var node = el("div", "fm-popup");
-    // Open once the content is there, so that Leaflet pans the map to fit it once and
-    // the popup does not move under a finger; meanwhile the marker shows it is loading.
-    var mark = marker.getElement && marker.getElement();
-    if (mark) { mark.classList.add("fm-marker--loading"); mark.setAttribute("aria-busy", "true"); }
-    function show(ok) {
-      if (mark) { mark.classList.remove("fm-marker--loading"); mark.removeAttribute("aria-busy"); }
-      marker.fmLoading = false;
-      // Fit the popup in the map, on a phone too (controls sit in the top-left corner).
-      var size = map.getSize();
-      var width = Math.max(140, Math.min(300, size.x - 116));  // content + margins + padding
-      var options = { maxWidth: width, minWidth: Math.min(200, width),
-                      maxHeight: Math.max(150, Math.min(320, size.y - 90)),
-                      autoPanPaddingTopLeft: [48, 10], autoPanPaddingBottomRight: [10, 10] };
-      if (!marker._map) { return; }                  // clustered away meanwhile
-      if (ok) {
-        marker.bindPopup(node, options).openPopup();
-      } else {                                       // not kept: the next tap tries again
-        L.popup(options).setLatLng(marker.getLatLng()).setContent(node).openOn(map);
-      }
+    var what;
+    if (!names.length) {
+      what = row[2] >= 0 ? (config.chapters[row[2]] || "") : t("severalChapters");
+    } else if (names.length === 1 && n === 1) {
+      what = names[0];
+    } else {
+      var shown = names.slice(0, 3).join(" ; ");
+      if (names.length > 3) { shown += " " + t("moreNames", { n: names.length - 3 }); }
+      what = t("markerMany", { n: Math.max(n, names.length), names: shown });
     }
-    details.get(marker.fmIds).then(function (list) {
-      fillPopup(node, list, config);
-      show(true);
-    }, function () {
-      node.textContent = "";
-      node.appendChild(el("p", "fm-popup__error",
-        "Les détails de ce lieu n’ont pas pu être chargés. Réessayez, ou consultez la liste."));
-      show(false);
-    });
+    if (row[6]) { what += ", " + row[6]; }
+    if (row[3]) { what += t("approx"); }
+    return what;
   }
 
   function number(n) {            // 20 000, with a narrow no-break space
@@ -201,18 +224,32 @@
     var n = data.count || 0;
     var text;
     if (!n && data.nearest && data.nearest.length) {
-      text = "Aucun lieu de réunion dans le rayon choisi. La carte montre les plus proches.";
+      text = t("statusNearest");
     } else if (!n) {
-      text = "Aucun lieu de réunion à montrer sur la carte.";
+      text = t("statusNone");
     } else {
-      text = "Carte\u00a0: " + number(n) + (n > 1 ? " lieux de réunion" : " lieu de réunion");
-      if (data.approx) {
-        text += ", dont " + number(data.approx) + " à l’emplacement approximatif";
-      }
+      text = t(n > 1 ? "statusMany" : "statusOne", { n: number(n) });
+      if (data.approx) { text += t("statusApprox", { n: number(data.approx) }); }
       text += ".";
     }
-    if (mobile) { text += " Déplacez la carte avec deux doigts."; }
+    if (mobile) { text += " " + t("twoFingers"); }
     return text;
+  }
+
+  // The tiles around the view, in blocks of two, so that a small pan asks for nothing.
+  function viewTiles(map, maxTiles) {
+    var z = Math.round(map.getZoom());
+    var side = Math.pow(2, z);
+    var b = map.getPixelBounds();
+    function clamp(v) { return Math.max(0, Math.min(side - 1, v)); }
+    var x0 = clamp(Math.floor(b.min.x / 256) - 1), x1 = clamp(Math.floor(b.max.x / 256) + 1);
+    var y0 = clamp(Math.floor(b.min.y / 256) - 1), y1 = clamp(Math.floor(b.max.y / 256) + 1);
+    x0 -= x0 % 2; y0 -= y0 % 2;
+    x1 = clamp(x1 | 1); y1 = clamp(y1 | 1);
+    var cap = maxTiles || 16;
+    if (x1 - x0 + 1 > cap) { x0 = clamp(Math.floor((x0 + x1 + 1 - cap) / 2)); x1 = x0 + cap - 1; }
+    if (y1 - y0 + 1 > cap) { y0 = clamp(Math.floor((y0 + y1 + 1 - cap) / 2)); y1 = y0 + cap - 1; }
+    return { z: z, tiles: [x0, y0, x1, y1], key: z + "/" + [x0, y0, x1, y1].join(",") };
   }
 
   function attach(map, config) {
@@ -220,93 +257,297 @@
     var id = container.id;
     var status = document.getElementById(id + "-status");
     var legend = document.getElementById(id + "-legend");
+    var help = document.getElementById("finder-map-help");
     var details = Details(config);
-    var userMoved = false;
+    var announcer = el("p", "visually-hidden");
+    announcer.setAttribute("aria-live", "polite");
+    container.parentNode.insertBefore(announcer, container.nextSibling);
 
-    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    if (config.attribution && map.attributionControl) {
-      map.attributionControl.addAttribution(config.attribution);
+    // A named map with its instructions; arrows move it, + and − zoom (Leaflet's keys).
+    if (strings().mapRole) { container.setAttribute("aria-roledescription", t("mapRole")); }
+    if (help) {
+      help.hidden = false;
+      container.setAttribute("aria-describedby", help.id);
     }
+    L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix("<a href=\"https://leafletjs.com\" title=\""
+        + escapeHtml(t("leafletTitle")) + "\">Leaflet</a>");
+      if (config.attribution) { map.attributionControl.addAttribution(config.attribution); }
+    }
+    // Focus order follows the layout: the zoom buttons (top left) before the places.
+    var topLeft = map._controlCorners && map._controlCorners.topleft;
+    if (topLeft) { container.insertBefore(topLeft, container.firstChild); }
     // Open in the page (no shift of the list below on a wide screen); on a phone it
     // closes, so the list comes right after the map.
     if (legend && window.matchMedia && window.matchMedia("(max-width: 47.99em)").matches) {
       legend.open = false;
     }
-    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (type) {
-      container.addEventListener(type, function () { userMoved = true; }, { passive: true });
-    });
     // The wheel zooms the map only once it has been clicked or focused: scrolling the
     // page over the map keeps scrolling the page.
     map.on("focus click", function () { map.scrollWheelZoom.enable(); });
     map.on("blur", function () { map.scrollWheelZoom.disable(); });
 
-    var layer = config.cluster && L.markerClusterGroup ? L.markerClusterGroup({
-      chunkedLoading: true,
-      showCoverageOnHover: false,
-      maxClusterRadius: 50,
-      spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (cluster) {
-        // The number is of places, like the status line: a marker may hold several.
-        var n = 0;
-        cluster.getAllChildMarkers().forEach(function (m) { n += m.fmIds ? m.fmIds.length : 1; });
-        var size = n >= 1000 ? 50 : n >= 100 ? 44 : 40;
-        return L.divIcon({ html: "<span>" + Number(n) + "</span>",
-                           className: "fm-cluster" + (n >= 100 ? " fm-cluster--big" : ""),
-                           iconSize: [size, size] });
-      }
-    }) : L.featureGroup();
-    layer.on("click", function (e) { onMarker(e.layer, map, config, details); });
-    layer.addTo(map);
+    var layer = L.layerGroup().addTo(map);
+    var shown = {};                 // key -> Leaflet marker on the map now
+    var focusAfterZoom = null;      // bounds of a cluster opened from the keyboard
 
-    function show(data) {
-      details.setUrl(data.details);
-      var rows = (data.markers || []).concat(data.nearest || []);
-      var markers = rows.map(function (row) {
-        var ids = Array.isArray(row[4]) ? row[4] : [row[4]];
-        var m = L.marker([row[0], row[1]], {
-          icon: icon(row[2], row[3], ids.length > 1),
-          title: markerTitle(row, config),
-          alt: markerTitle(row, config),
-          keyboard: true,
-          riseOnHover: true
-        });
-        m.fmIds = ids;
-        return m;
-      });
-      if (layer.addLayers) { layer.addLayers(markers); } else { markers.forEach(function (m) { layer.addLayer(m); }); }
-      if (status) { status.textContent = statusText(data, L.Browser.mobile && config.cluster); }
-      if (markers.length && !userMoved) {
-        var bounds = L.latLngBounds(rows.map(function (r) { return [r[0], r[1]]; }));
-        if (config.origin) { bounds.extend(config.origin); }
-        // Room above the places: their popups open upwards without moving the map much.
-        var size = map.getSize();
-        var side = Math.round(Math.min(40, size.x * 0.08));
-        map.fitBounds(bounds, {
-          paddingTopLeft: [side, Math.round(Math.min(160, size.y * 0.25))],
-          paddingBottomRight: [side, Math.round(Math.min(40, size.y * 0.08))],
-          maxZoom: config.fitZoom || 15
-        });
+    map.on("popupopen", function (e) {
+      var close = e.popup._closeButton;
+      if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+      var owner = e.popup._source;
+      if (owner && owner.fmKeyboard) {
+        owner.fmKeyboard = false;
+        var content = e.popup.getElement().querySelector(".fm-popup");
+        if (content) {
+          content.tabIndex = -1;
+          content.focus({ preventScroll: true });
+        }
       }
+    });
+    map.on("popupclose", function (e) {
+      var owner = e.popup._source;
+      // Closed from inside it (its button, Escape): the focus goes back to the marker.
+      window.setTimeout(function () {
+        var active = document.activeElement;
+        if (owner && owner._icon && (!active || active === document.body
+            || !document.body.contains(active))) {
+          owner._icon.focus({ preventScroll: true });
+        }
+      }, 0);
+    });
+    container.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) { return; }
+      var owner = map._popup._source;
+      e.preventDefault();
+      e.stopPropagation();
+      map.closePopup();
+      if (owner && owner._icon) { owner._icon.focus({ preventScroll: true }); }
+    }, true);
+
+    function openMarker(marker, viaKeyboard) {
+      marker.fmKeyboard = !!viaKeyboard;
+      if (marker.getPopup()) {
+        if (marker.isPopupOpen()) {
+          if (viaKeyboard) {
+            var content = marker.getPopup().getElement().querySelector(".fm-popup");
+            if (content) { content.tabIndex = -1; content.focus({ preventScroll: true }); }
+          }
+        } else {
+          marker.openPopup();
+        }
+        return;
+      }
+      loadPopup(marker);
+    }
+
+    function loadPopup(marker) {
+      if (marker.fmLoading) { return; }
+      marker.fmLoading = true;
+      var node = el("div", "fm-popup");
+      // Open once the content is there, so that Leaflet pans the map to fit it once and
+      // the popup does not move under a finger; meanwhile the marker shows it is loading.
+      var mark = marker.getElement && marker.getElement();
+      if (mark) { mark.classList.add("fm-marker--loading"); mark.setAttribute("aria-busy", "true"); }
+      function show(ok) {
+        if (mark) { mark.classList.remove("fm-marker--loading"); mark.removeAttribute("aria-busy"); }
+        marker.fmLoading = false;
+        // Fit the popup in the map, on a phone too (controls sit in the top-left corner).
+        var size = map.getSize();
+        var width = Math.max(140, Math.min(300, size.x - 116));  // content + margins + padding
+        var options = { maxWidth: width, minWidth: Math.min(200, width),
+                        maxHeight: Math.max(150, Math.min(320, size.y - 90)),
+                        autoPanPaddingTopLeft: [48, 10], autoPanPaddingBottomRight: [10, 10] };
+        if (!marker._map) { return; }                  // drawn away meanwhile
+        if (ok) {
+          marker.bindPopup(node, options).openPopup();
+        } else {                                       // not kept: the next try loads again
+          var popup = L.popup(options).setLatLng(marker.getLatLng()).setContent(node);
+          popup._source = marker;
+          popup.openOn(map);
+        }
+      }
+      details.get(marker.fmIds).then(function (list) {
+        fillPopup(node, list, config);
+        show(true);
+      }, function () {
+        node.textContent = "";
+        node.appendChild(el("p", "fm-popup__error", t("detailsError")));
+        show(false);
+      });
+    }
+
+    function openCluster(row, viaKeyboard) {
+      var bounds = L.latLngBounds([row[3], row[4]], [row[5], row[6]]);
+      var zoom = Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 1,
+        map.getBoundsZoom(bounds.pad(0.1))));
+      announcer.textContent = t("clusterZoomed", { n: number(row[2]) });
+      focusAfterZoom = viaKeyboard ? bounds.pad(0.1) : null;
+      map.setView(bounds.getCenter(), zoom);
+    }
+
+    // Enter and Space activate (a role="button" element must), from the first press.
+    function onKey(item, activate) {
+      return function (e) {
+        if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
+          e.preventDefault();
+          e.stopPropagation();
+          activate(item, true);
+        }
+      };
+    }
+
+    function nameIcon(marker, name) {
+      var node = marker.getElement();
+      if (node) {
+        node.setAttribute("aria-label", name);
+        node.addEventListener("keydown", onKey(marker, marker.fmCluster ? function () {
+          openCluster(marker.fmCluster, true);
+        } : openMarker));
+      }
+    }
+
+    function markerLayer(row) {
+      var ids = Array.isArray(row[4]) ? row[4] : [row[4]];
+      var name = markerName(row, config);
+      var m = L.marker([row[0], row[1]], {
+        icon: icon(row[2], row[3], ids.length > 1), title: name, keyboard: true,
+        riseOnHover: true
+      });
+      m.fmIds = ids;
+      m.on("click", function () { if (!m.getPopup()) { openMarker(m, false); } });
+      m.on("add", function () { nameIcon(m, name); });
+      return m;
+    }
+
+    function clusterLayer(row) {
+      var name = t("cluster", { n: number(row[2]) });
+      var m = L.marker([row[0], row[1]], { icon: clusterIcon(row[2]), title: name,
+                                           keyboard: true, riseOnHover: true });
+      m.fmCluster = row;
+      m.on("click", function () { openCluster(row, false); });
+      m.on("add", function () { nameIcon(m, name); });
+      return m;
+    }
+
+    function draw(data) {
+      details.setUrl(data.details);
+      var wanted = {};
+      var rows = (data.markers || []).concat(data.nearest || []);
+      rows.forEach(function (row) {
+        var ids = Array.isArray(row[4]) ? row[4] : [row[4]];
+        wanted["m" + ids.join(",")] = row;
+      });
+      (data.clusters || []).forEach(function (row) {
+        wanted["c" + row.slice(0, 3).join(",")] = row;
+      });
+      Object.keys(shown).forEach(function (key) {
+        if (!wanted[key]) { layer.removeLayer(shown[key]); delete shown[key]; }
+      });
+      Object.keys(wanted).forEach(function (key) {
+        if (!shown[key]) {
+          shown[key] = key.charAt(0) === "c" ? clusterLayer(wanted[key]) : markerLayer(wanted[key]);
+          layer.addLayer(shown[key]);
+        }
+      });
+      readingOrder();
+      if (status) { status.textContent = statusText(data, L.Browser.mobile); }
+      if (focusAfterZoom) {
+        var target = firstIn(focusAfterZoom);
+        focusAfterZoom = null;
+        if (target) { target.focus({ preventScroll: true }); }
+      }
+    }
+
+    // Tab goes through the places as one reads the map: top to bottom, left to right.
+    function readingOrder() {
+      var items = Object.keys(shown).map(function (k) { return shown[k]; })
+        .filter(function (m) { return m._icon; });
+      items.sort(function (a, b) {
+        var pa = map.latLngToLayerPoint(a.getLatLng()), pb = map.latLngToLayerPoint(b.getLatLng());
+        return Math.round(pa.y / 20) - Math.round(pb.y / 20) || pa.x - pb.x;
+      });
+      var active = document.activeElement;
+      var pane = map.getPane("markerPane");
+      var current = Array.prototype.filter.call(pane.children, function (n) {
+        return n.classList.contains("fm-marker") || n.classList.contains("fm-cluster");
+      });
+      var same = current.length === items.length && items.every(function (m, i) {
+        return current[i] === m._icon;
+      });
+      if (same) { return; }
+      items.forEach(function (m) { pane.appendChild(m._icon); });
+      if (active && active !== document.activeElement && document.body.contains(active)) {
+        active.focus({ preventScroll: true });
+      }
+    }
+
+    function firstIn(bounds) {
+      var pane = map.getPane("markerPane");
+      var found = null;
+      Array.prototype.some.call(pane.children, function (node) {
+        var key = Object.keys(shown).filter(function (k) { return shown[k]._icon === node; })[0];
+        if (key && bounds.contains(shown[key].getLatLng())) { found = node; }
+        return !!found;
+      });
+      return found;
     }
 
     if (config.places) {
-      show(config.places);
+      var inline = config.places;
+      draw({ markers: (inline.markers || []).map(function (row) {
+        var ids = Array.isArray(row[4]) ? row[4] : [row[4]];
+        return row.length > 5 ? row : row.concat([ids.map(function (i) {
+          return (inline.details[i] || {}).name || "";
+        }).filter(Boolean), ""]);
+      }), count: inline.count, approx: inline.approx });
       return;
     }
-    if (status) { status.textContent = "Chargement des lieux sur la carte…"; }
-    fetch(config.data, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) {
-        if (!r.ok) { throw new Error("HTTP " + r.status); }
-        return r.json();
-      })
-      .then(show)
-      .catch(function () {
-        if (status) {
-          status.textContent = "Les lieux n’ont pas pu être chargés sur la carte. "
-            + "La liste des résultats reste complète.";
-          status.classList.add("finder-map__status--error");
-        }
-      });
+
+    var views = {};
+    var order = [];
+    var current = null;
+    var pending = null;
+    var failed = false;
+
+    function update() {
+      var view = viewTiles(map, config.maxTiles);
+      if (current === view.key) { return; }
+      current = view.key;
+      if (views[view.key]) { draw(views[view.key]); return; }
+      if (pending && pending.abort) { pending.abort(); }
+      var control = window.AbortController ? new AbortController() : null;
+      pending = control;
+      var sep = config.data.indexOf("?") < 0 ? "?" : "&";
+      var url = config.data + sep + "z=" + view.z + "&tiles=" + view.tiles.join(",");
+      if (status && !status.textContent) { status.textContent = t("loading"); }
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin",
+                   signal: control ? control.signal : undefined })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("HTTP " + r.status); }
+          return r.json();
+        })
+        .then(function (data) {
+          views[view.key] = data;
+          order.push(view.key);
+          if (order.length > CACHE_VIEWS) { delete views[order.shift()]; }
+          if (current === view.key) { draw(data); }
+          if (failed && status) { status.classList.remove("finder-map__status--error"); }
+          failed = false;
+        })
+        .catch(function (err) {
+          if (err && err.name === "AbortError") { return; }
+          if (current === view.key) { current = null; }   // the next move tries again
+          failed = true;
+          if (status) {
+            status.textContent = t("loadError");
+            status.classList.add("finder-map__status--error");
+          }
+        });
+    }
+
+    map.on("moveend", update);
+    update();
   }
 
   window.FinderMap = { attach: attach };
