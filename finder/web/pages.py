@@ -20,6 +20,7 @@ from ..models import CHAPTERS, PRECISION_LABELS, SERVICE_LABELS
 from ..schedule.filters import left_out_message
 from .clock import request_moment
 from .errors import error_response
+from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
                      run_search)
@@ -97,14 +98,17 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         # The map opens where its places are: its first request is for that view.
         fit_bounds=mapdata.map_fit(inventory, geography, req.query))
 
+    errors = search_field_errors(req, page_url, frozenset(locked))
     context = dict(
         search=req, outcome=outcome, rows=rows, nearest=nearest, everywhere=everywhere,
         suggested=suggested, no_match=_no_match(outcome, page_url),
         map_parts=map_parts, page_url=page_url, pages=pages, page_size=page_size,
         first_rank=(req.page - 1) * page_size + 1,
-        summary=_summary(req, outcome.total, pages),
+        summary=status_prefix(errors) + _summary(req, outcome.total, pages),
+        errors=errors, field_errors={e.name: e for e in errors},
+        error_title=error_title(errors),
         origin_label=_origin_label(req), origin_note=_origin_note(req),
-        notices=(_notices(req, page_url) + _text_notices(req, outcome)
+        notices=(_notices(req) + _text_notices(req, outcome)
                  + _schedule_notices(req, outcome)),
         wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
         filters=_filters(req, page_url, frozenset(locked)),
@@ -164,33 +168,17 @@ def _summary(req: SearchRequest, total: int, pages: int) -> str:
         if not total:
             return f"Aucun groupe{about} {where}."
         return f"{places} {where}{paging}."
+    everywhere = " dans tout le répertoire" if req.origin_problem is not None else ""
     if not total:
-        return f"Aucun lieu de réunion{about} ne correspond à ces critères."
-    return f"{places}{paging}."
+        return f"Aucun lieu de réunion{about}{everywhere} ne correspond à ces critères."
+    return f"{places}{everywhere}{paging}."
 
 
-def _notices(req: SearchRequest, page_url) -> list[Notice]:
-    notices = []
-    problem = req.origin_problem
-    if problem is not None:
-        links = [(s, page_url(postcode=s, lat=None, lon=None, page=None))
-                 for s in problem.suggestions]
-        message = problem.message or "Ce lieu n'a pas été trouvé."
-        if problem.status == "outside":
-            notices.append(Notice(message, hint="Choisissez une commune dans "
-                                                "«\u00a0Commune\u00a0» ci-dessous, ou tapez "
-                                                "un code postal wallon ou bruxellois."))
-        else:
-            intro = ("Vouliez-vous dire\u202f:" if problem.status != "ambiguous"
-                     else "Choisissez\u202f:")
-            notices.append(Notice(message, suggestions=links, suggestions_intro=intro))
-    elif req.origin is not None and req.origin.message:
-        notices.append(Notice(req.origin.message, level="info"))
-    if req.commune_problem:
-        links = [(s, page_url(commune=s, page=None)) for s in req.commune_suggestions]
-        notices.append(Notice(req.commune_problem, suggestions=links,
-                              suggestions_intro="Vouliez-vous dire\u202f:"))
-    return notices
+def _notices(req: SearchRequest) -> list[Notice]:
+    """How the place was understood (what was not is said at its field: fielderrors)."""
+    if req.origin is not None and req.origin.message:
+        return [Notice(req.origin.message, level="info")]
+    return []
 
 
 def _wider(req: SearchRequest, total: int, nearest: list, page_url,
@@ -249,9 +237,8 @@ def _schedule_notices(req: SearchRequest, outcome) -> list[Notice]:
 
 
 def _text_notices(req: SearchRequest, outcome) -> list[Notice]:
-    """What the words typed were understood as: said on the page as in the API."""
-    if req.text_problem:
-        return [Notice(req.text_problem)]
+    """What the words typed were understood as: said on the page as in the API (words that
+    cannot be searched are said at their field: fielderrors)."""
     text = outcome.text
     if text is None:
         return []
