@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test browser axe pdf-libs bench serve refresh-geo check-install
+.PHONY: run test install install-test browser axe pdf-libs bench serve refresh-geo check-install translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,13 @@ check-install:
 bench: install-test
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/map_render.py
+
+# The public site's catalogues (finder/translations): extract every marked string, add the
+# new ones to each language's .po (translate them there: tests/test_i18n.py fails on any
+# left untranslated or fuzzy), compile the .mo files, which are committed with the .po.
+translations: $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
+		--omit-header --no-wrap -o finder/translations/messages.pot .
+	$(BIN)/pybabel update -i finder/translations/messages.pot -d finder/translations \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d finder/translations --statistics

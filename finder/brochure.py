@@ -95,7 +95,10 @@ def _capitalize_first(text: str) -> str:
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("finder", "templates"),
                           autoescape=True, trim_blocks=False, lstrip_blocks=False,
-                          undefined=jinja2.StrictUndefined)
+                          undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+# The printed inventory stays French: the site's partials it includes (crisis lines) mark
+# their words for translation, which here give the French itself.
+_ENV.install_null_translations(newstyle=True)
 _ENV.filters["capitalize_first"] = _capitalize_first
 _ENV.filters["url_host"] = display_host
 

@@ -10,7 +10,7 @@ in this order (no other module registers an app-wide hook or rewrites a view):
 3. security: trusted proxies, the public base URL and trusted hosts, security headers;
 4. fingerprinted static files (their Cache-Control);
 5. rate limits on routes (Flask-Limiter's `before_request`), budgets for actions (throttle);
-6. start-up checks of other settings (SCHEDULE_NOW);
+6. start-up checks of other settings (SCHEDULE_NOW); the language (i18n.py);
 7. CSRF on every POST (the read-only API exempt);
 8. the error policy (errors.py: JSON under /api/ and for the map data, pages elsewhere);
 9. the blueprints: Leaflet assets, pages, map data, embed, API, calendars (.ics), health,
@@ -25,8 +25,8 @@ from ..db import StartupError, startup_message
 
 def init_app(app: Flask) -> None:
     from . import (admin, api, assets, brochure, calendar, clock, compression, embed, errors,
-                   forms, health, mapdata, pages, proposals, ratelimit, requestlog, security,
-                   static_cache, throttle)
+                   forms, health, i18n, mapdata, pages, proposals, ratelimit, requestlog,
+                   security, static_cache, throttle)
 
     requestlog.init_app(app)
     compression.init_app(app)
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         raise StartupError(startup_message(exc, "FINDER_" + str(exc).split()[0])) from None
     throttle.init_app(app)
     clock.init_app(app)
+    i18n.init_app(app)
     csrf = forms.init_app(app)
     csrf.exempt(api.bp)                  # read-only, no session: nothing to forge
     errors.init_app(app)

@@ -7,9 +7,9 @@ A view decorated with `@cached_page("endpoint")` (the finder page, the embed) ha
 an edit makes a new Inventory, and the pages of the old one go with it), keyed on the
 endpoint, scheme, host, path, the
 query's parameters normalised (`page_key`: parameter order, empty parameters and
-`page=1` do not make another page) and the hour in Brussels (web/clock.py: pages show
+`page=1` do not make another page), the hour in Brussels (web/clock.py: pages show
 the next meeting computed at that moment, so a cached page never keeps a meeting that
-has passed).
+has passed) and the page's language (web/i18n.py: from `?lang=` or Accept-Language).
 
 Each response keeps its own CSP nonce: the body is stored with the nonce replaced by a
 random per-process placeholder, and a fresh nonce is put back for every response. All
@@ -31,6 +31,7 @@ from flask import g, request
 
 from ..db import get_inventory
 from .clock import request_moment
+from .i18n import current_lang
 from .security import csp_nonce
 
 _PLACEHOLDER = "nonce-" + secrets.token_hex(16)     # never sent: replaced in every response
@@ -47,7 +48,7 @@ def page_key(args) -> tuple:
 
 def _key(endpoint: str) -> tuple:
     return (endpoint, request.scheme, request.host, request.path, page_key(request.args),
-            request_moment())
+            request_moment(), current_lang())
 
 
 def _weight(body: str) -> int:

@@ -24,7 +24,8 @@ from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
                      run_search)
-from .render import (CRISIS_LINES, display_host, group_view, mailto_href, plural, result_view,
+from .i18n import current_lang, gettext
+from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
 from .security import public_url
@@ -307,8 +308,8 @@ def _common_context() -> dict:
         "demo_inventory": demo,
         "maintainer_email": maintainer,
         "maintainer_href": mailto_href(maintainer),
-        "crisis_lines": [(name, number, tel_href(number), note)
-                         for name, number, note in CRISIS_LINES],
+        "crisis_lines": [(name, number, tel_href(number), gettext(note) if note else "")
+                         for name, number, note in crisis_lines(current_lang())],
         "geo_attribution": ATTRIBUTION,
     }
 

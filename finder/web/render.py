@@ -19,16 +19,37 @@ from ..editing import is_stale
 from ..schedule import ScheduleView, schedule_view
 from ..schedule.model import MONTHS_FR
 from ..serialize import public_place
+from ..translatable import N_
 
 
 MONTHS = MONTHS_FR
 
 # Lines anyone can call, shown on every page (numbers as published by each service).
 CRISIS_LINES = (
-    ("Centre de Prévention du Suicide", "0800 32 123", "24 h sur 24"),
-    ("Télé-Accueil", "107", "24 h sur 24"),
+    ("Centre de Prévention du Suicide", "0800 32 123", N_("24 h sur 24")),
+    ("Télé-Accueil", "107", N_("24 h sur 24")),
     ("Alcooliques Anonymes", "078 15 25 56", ""),
 )
+# The lines of the other language communities, shown first on a page in their language,
+# before the French ones (which stay). Each from the service's own published words:
+# - Zelfmoordlijn 1813 (Centrum ter Preventie van Zelfdoding): "bereikbaar via telefoon op
+#   het nummer 1813 (24/7)", https://zelfmoord1813.be/blog/chat-zelfmoordlijn-langer-geopend
+# - Tele-Onthaal 106 (Dutch-speaking member of the Belgian confederation of 106/107/108
+#   listening lines, https://www.tele-onthaal.be), as Telefonhilfe's page names it:
+#   "flämischen 106 Tele-Onthaal", https://telefonhilfe.be/uber-uns
+# - Telefonhilfe 108 (Ostbelgien): "Notrufnummer 108 … zu jeder Tages- und Nachtzeit,
+#   7 Tage die Woche", https://telefonhilfe.be/uber-uns
+# No English-language line is listed: no official page giving its number was found.
+COMMUNITY_CRISIS_LINES = {
+    "nl": (("Zelfmoordlijn", "1813", N_("24 h sur 24")),
+           ("Tele-Onthaal", "106", "")),
+    "de": (("Telefonhilfe", "108", N_("24 h sur 24")),),
+}
+
+
+def crisis_lines(lang: str = "fr") -> tuple:
+    """(name, number, note) for a page in `lang`: its community's lines, then the French."""
+    return COMMUNITY_CRISIS_LINES.get(lang, ()) + CRISIS_LINES
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"      # narrow no-break space, before « ; ! ? » in French

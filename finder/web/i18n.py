@@ -1,0 +1,131 @@
+"""The public site's four languages (Flask-Babel): French (the reference and the default),
+Dutch, German and English.
+
+- The language of a request: `?lang=fr|nl|de|en` when the URL gives one (it always wins),
+  else the best of the browser's Accept-Language, else French. The admin area stays French.
+- A language chosen in the URL survives: every link built with `url_for` during that
+  request carries `lang=` (`url_defaults` below; not static files), the search forms carry
+  it as a hidden field, and the map's data URLs carry the language whenever it is not French
+  (their popups hold text).
+- Templates get `languages` (the switch, and the `<link rel="alternate" hreflang>` of a
+  page: each language named in itself, a link to this same page with every other
+  parameter kept) and `page_lang`, the value of `<html lang>`.
+- Inventory texts (names, descriptions) are the maintainer's French: `inventory_lang` ("fr")
+  goes on them as `lang=` when the page is in another language.
+
+Catalogues: finder/translations/<lang>/LC_MESSAGES/messages.po, compiled to messages.mo
+and committed (`make translations` extracts, updates and compiles; tests/test_i18n.py fails
+when a string has no translation or a .mo is older than its .po).
+"""
+from __future__ import annotations
+
+from typing import Optional
+from urllib.parse import urlencode
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext  # noqa: F401
+
+DEFAULT = "fr"
+LANGUAGES = ("fr", "nl", "de", "en")
+# Each language named in itself, for the switch.
+NATIVE_NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
+INVENTORY_LANG = "fr"           # the language the maintainer writes the inventory in
+
+# Endpoints whose URLs never carry lang= (files, the admin area, which stays French).
+_NO_LANG_PREFIXES = ("static", "assets.", "admin.", "static_cache.")
+# Endpoints whose answers hold text but are fetched by scripts: always told the language.
+_ALWAYS_LANG_PREFIXES = ("mapdata.",)
+
+
+def url_lang() -> Optional[str]:
+    """The language the URL asks for (`?lang=`), or None."""
+    if not has_request_context():
+        return None
+    value = (request.args.get("lang") or "").strip().lower()
+    return value if value in LANGUAGES else None
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT
+    if request.blueprint == "admin" or request.path.startswith("/admin"):
+        return DEFAULT
+    return url_lang() or _browser_lang()
+
+
+def _browser_lang() -> str:
+    """The first of the browser's languages (by its weights) that we have, 'fr-BE' counting
+    as 'fr' (werkzeug's best_match would prefer a lower-weighted exact 'en')."""
+    for value, quality in request.accept_languages:      # best first
+        primary = value.split("-")[0].split("_")[0].lower()
+        if quality > 0 and primary in LANGUAGES:
+            return primary
+    return DEFAULT
+
+
+def current_lang() -> str:
+    """'fr', 'nl', 'de' or 'en': the language of this request's answer."""
+    if not has_request_context():
+        return DEFAULT
+    return str(get_locale() or DEFAULT)
+
+
+def number(value: float, decimals: int = 1) -> str:
+    """A number in the page's language, with at most `decimals` decimals (7,5 / 7.5)."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=current_lang())
+
+
+def _add_lang(endpoint: str, values: dict) -> None:
+    if "lang" in values or endpoint.startswith(_NO_LANG_PREFIXES):
+        return
+    explicit = url_lang()
+    if explicit:
+        values["lang"] = explicit
+    elif endpoint.startswith(_ALWAYS_LANG_PREFIXES) and current_lang() != DEFAULT:
+        values["lang"] = current_lang()
+
+
+def _switch_links() -> list[dict]:
+    """This same page in each language: every other parameter kept, `lang` replaced."""
+    if request.blueprint == "admin":
+        return []
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    here, path = current_lang(), request.script_root + request.path
+    base = current_app.extensions["finder_security"]["base_url"]   # never the Host header
+    links = []
+    for code in LANGUAGES:
+        query = "?" + urlencode(args + [("lang", code)])
+        links.append({"code": code, "name": NATIVE_NAMES[code], "current": code == here,
+                      "href": path + query, "absolute": base + request.path + query})
+    return links
+
+
+def _context() -> dict:
+    if not has_request_context():
+        return {"page_lang": DEFAULT, "languages": [], "inventory_lang": INVENTORY_LANG,
+                "url_lang": None, "translated": False}
+    return {
+        "page_lang": current_lang(),
+        "languages": _switch_links(),
+        "inventory_lang": INVENTORY_LANG,
+        "url_lang": url_lang(),
+        "translated": current_lang() != INVENTORY_LANG,
+    }
+
+
+def _vary(response):
+    """A page chosen by Accept-Language says so to caches."""
+    if url_lang() is None and request.blueprint != "admin":
+        response.vary.add("Accept-Language")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    Babel(app, locale_selector=select_locale)
+    app.url_defaults(_add_lang)
+    app.context_processor(_context)
+    app.after_request(_vary)
+    app.jinja_env.globals["number"] = number

@@ -1,0 +1,198 @@
+"""The public site in four languages (web/i18n.py, finder/translations)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from finder.config import PROJECT_ROOT
+
+TRANSLATIONS = PROJECT_ROOT / "finder" / "translations"
+OTHER_LANGUAGES = ("nl", "de", "en")
+
+
+def _extracted() -> set[str]:
+    """Every msgid marked in the sources, as `make translations` extracts them."""
+    with open(PROJECT_ROOT / "babel.cfg", encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = dict(DEFAULT_KEYWORDS, N_=None, lazy_gettext=None)
+    ids = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(PROJECT_ROOT), method_map, options_map, keywords=keywords):
+        ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+@pytest.fixture(scope="module")
+def extracted() -> set[str]:
+    ids = _extracted()
+    assert len(ids) > 20            # the extraction itself works
+    return ids
+
+
+def _catalog(lang: str):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_string_has_a_translation_that_is_not_fuzzy(extracted, lang):
+    catalog = _catalog(lang)
+    missing = []
+    for msgid in sorted(extracted):
+        message = catalog.get(msgid)
+        strings = () if message is None else (
+            message.string if isinstance(message.string, tuple) else (message.string,))
+        if message is None or not all(strings) or message.fuzzy:
+            missing.append(msgid)
+    assert not missing, (f"{len(missing)} string(s) without a {lang} translation "
+                         f"(run `make translations` and translate them): {missing[:10]}")
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_translations_keep_the_placeholders(lang):
+    for message in _catalog(lang):
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(re.findall(r"%\((\w+)\)s", ids[-1]))
+        for string in strings:
+            assert set(re.findall(r"%\((\w+)\)s", string)) <= wanted | set(
+                re.findall(r"%\((\w+)\)s", ids[0])), (lang, message.id)
+            assert wanted <= set(re.findall(r"%\((\w+)\)s", string)) or len(ids) > 1, (
+                lang, message.id)
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_the_compiled_catalogue_is_the_one_of_the_po_file(lang):
+    """The .mo files are committed: one older than its .po would serve old words."""
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    written = {m.id: m.string for m in _catalog(lang) if m.id and m.string and not m.fuzzy}
+    assert compiled == written, f"run `make translations` (or pybabel compile) for {lang}"
+
+
+# ----- the language of a page --------------------------------------------------------
+
+def html_lang(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_the_default_is_french(client):
+    html = client.get("/").get_data(as_text=True)
+    assert html_lang(html) == "fr"
+    assert "Besoin de parler tout de suite" in html
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("de", "Möchten Sie sofort mit jemandem sprechen?"),
+    ("nl", "Wilt u nu meteen met iemand praten?"),
+    ("en", "Need to talk to someone right now?"),
+    ("fr", "Besoin de parler tout de suite"),
+])
+def test_lang_in_the_url_gives_the_page_in_that_language(client, lang, words):
+    html = client.get(f"/?lang={lang}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert html_lang(html) == lang
+    assert words in html
+
+
+@pytest.mark.parametrize("header, lang", [
+    ("nl-BE,nl;q=0.9,fr;q=0.5", "nl"),
+    ("de-BE", "de"),
+    ("en-GB,en;q=0.8", "en"),
+    ("es-ES,es;q=0.9", "fr"),          # none of ours: French
+    ("fr-BE,en;q=0.5", "fr"),
+])
+def test_accept_language_chooses_when_the_url_does_not(client, header, lang):
+    response = client.get("/", headers={"Accept-Language": header})
+    assert html_lang(response.get_data(as_text=True)) == lang
+    assert "Accept-Language" in response.headers.get("Vary", "")
+
+
+def test_the_url_wins_over_the_browser(client):
+    html = client.get("/?lang=en", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert html_lang(html) == "en"
+
+
+def test_an_unknown_lang_value_is_ignored(client):
+    response = client.get("/?lang=xx", headers={"Accept-Language": "nl"})
+    assert response.status_code == 200
+    assert html_lang(response.get_data(as_text=True)) == "nl"
+
+
+def switch_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="language-switch".*?</nav>', html, re.S).group(0)
+    return {code: href.replace("&amp;", "&") for href, code in
+            re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"', nav)}
+
+
+def test_the_switch_names_each_language_in_itself_and_keeps_the_search(client):
+    html = client.get("/?postcode=5000&radius_km=20&chapter=maladie&lang=de").get_data(
+        as_text=True)
+    for name in ("Nederlands", "Deutsch", "English", "Français"):
+        assert f">{name}</a>" in html
+    links = switch_links(html)
+    assert set(links) == {"fr", "nl", "de", "en"}
+    from urllib.parse import parse_qs, urlsplit
+    for code, href in links.items():
+        query = parse_qs(urlsplit(href).query)
+        assert query["lang"] == [code]
+        assert query["postcode"] == ["5000"] and query["radius_km"] == ["20"]
+        assert query["chapter"] == ["maladie"]
+    assert 'aria-current="true">Deutsch<' in html
+
+
+def test_pages_name_their_other_languages_for_search_engines(client):
+    html = client.get("/?postcode=5000").get_data(as_text=True)
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', html))
+    assert set(alternates) == {"fr", "nl", "de", "en"}
+    assert alternates["nl"].startswith("http") and "lang=nl" in alternates["nl"]
+    assert "postcode=5000" in alternates["nl"]
+
+
+def test_a_chosen_language_survives_links_and_forms(client):
+    html = client.get("/?postcode=5000&radius_km=50&lang=nl").get_data(as_text=True)
+    group_links = re.findall(r'href="(/groupes/[^"]+)"', html)
+    assert group_links and all("lang=nl" in link for link in group_links)
+    assert re.search(r'<input type="hidden" name="lang" value="nl">', html)
+    whole = client.get("/?lang=nl").get_data(as_text=True)      # the inventory, in pages
+    page2 = re.search(r'rel="next" href="([^"]+)"', whole)
+    assert page2 and "lang=nl" in page2.group(1)
+
+
+def test_the_page_cache_keeps_one_page_per_language(make_app):
+    from tests.conftest import DEMO_INVENTORY
+    app = make_app(PAGE_CACHE_BYTES=8 * 1024 * 1024)
+    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
+    client = app.test_client()
+    for _ in range(2):
+        for header, lang in (("fr", "fr"), ("de", "de"), ("nl", "nl")):
+            html = client.get("/?postcode=5000", headers={"Accept-Language": header}).get_data(
+                as_text=True)
+            assert html_lang(html) == lang
+
+
+@pytest.mark.parametrize("lang, number", [("nl", "1813"), ("nl", "106"), ("de", "108")])
+def test_crisis_lines_of_the_language_community_come_with_the_french_ones(client, lang,
+                                                                          number):
+    html = client.get(f"/?lang={lang}").get_data(as_text=True)
+    assert f'href="tel:{number}"' in html
+    assert 'href="tel:080032123"' in html and 'href="tel:107"' in html
+
+
+def test_a_french_page_keeps_its_crisis_lines_only(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="tel:1813"' not in html and 'href="tel:108"' not in html
+
+
+def test_a_translated_page_says_the_inventory_is_in_french(client):
+    fr = client.get("/").get_data(as_text=True)
+    en = client.get("/?lang=en").get_data(as_text=True)
+    assert "shown as the directory wrote them, in French" in en
+    assert "original-language" not in fr
