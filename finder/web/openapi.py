@@ -1,257 +1,17 @@
 """The OpenAPI 3.1 document of the open data API (served at /api/v1/openapi.json).
 
 It is the contract tests/test_api_fuzz.py checks the implementation against: every
-endpoint, every parameter with its limits, every response with its schema.
+endpoint, every parameter with its limits, every response with its schema (the schemas
+themselves: openapi_schemas.py).
 """
 from __future__ import annotations
 
 from ..audience import AUDIENCES
-from ..models import ADDRESS_KINDS, CHAPTER_SLUGS, PRECISIONS, SERVICE_LABELS
+from ..models import CHAPTER_SLUGS, SERVICE_LABELS
 from ..schedule.filters import MOMENTS
 from ..schedule.model import WEEKDAYS_FR
+from .openapi_schemas import SCHEMAS, STR, ref
 from .params import MAX_PAGE, MAX_TEXT, RADIUS_CHOICES
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-LINK_RULE = ("A plain http(s) address safe for an href (no user information, no host mixing "
-             "scripts or carrying bidirectional controls; a non-ASCII host in punycode), "
-             "or empty.")
-_STR = {"type": "string"}
-_STRS = {"type": "array", "items": _STR}
-
-SCHEMAS: dict = {
-    "Error": {
-        "type": "object", "required": ["error"],
-        "properties": {"error": {
-            "type": "object", "required": ["code", "message"],
-            "properties": {
-                "code": {**_STR, "description": "Stable code for programs, e.g. "
-                         "invalid_parameter, origin_not_found, group_not_found."},
-                "message": {**_STR, "description": "French, for people."},
-                "parameter": {**_STR, "description": "The parameter at fault."},
-                "suggestions": {**_STRS, "description": "Places or communes the person "
-                                "may have meant."},
-                "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
-            }}},
-    },
-    "CommuneRef": {
-        "type": "object", "required": ["nis", "name"],
-        "properties": {"nis": _STR, "name": _STR},
-    },
-    "Group": {
-        "type": "object",
-        "required": ["slug", "name", "chapter", "chapter_title", "kind", "themes", "audience",
-                     "services", "cost", "description", "phone", "email", "website",
-                     "source_url", "source_date", "checked_on", "demo", "notes"],
-        "properties": {
-            "slug": _STR, "name": _STR,
-            "chapter": {"type": "string", "enum": list(CHAPTER_SLUGS)},
-            "chapter_title": _STR, "kind": _STR, "themes": _STRS, "audience": _STRS,
-            "audience_kinds": {"type": "array", "items": {"type": "string",
-                               "enum": list(AUDIENCES)}, "description":
-                               "audience normalised at import (the `audience` parameter)"},
-            "services": _STRS, "cost": _STR, "description": _STR, "phone": _STR,
-            "email": {**_STR, "description": "An address safe for a mailto: link, or empty."},
-            "website": {**_STR, "description": LINK_RULE},
-            "source_url": {**_STR, "description": LINK_RULE},
-            "source_date": {**_STR, "description": "Date the source shows (may be empty)."},
-            "checked_on": {**_STR, "description": "ISO date the source was read."},
-            "demo": {"type": "boolean", "description": "Demonstration data."},
-            "notes": {**_STR, "description": "What the sources leave in doubt (French); "
-                                             "show it with the group."},
-        },
-    },
-    "Place": {
-        "type": "object",
-        "description": "A meeting place as the public may see it. When exact_location_shown "
-                       "is false, only the commune is given (label, street, postcode and "
-                       "locality are empty; lat/lon are the commune's representative point).",
-        "required": ["label", "street", "postcode", "locality", "address", "commune", "lat",
-                     "lon", "precision", "exact_location_shown", "schedule", "address_kind"],
-        "properties": {
-            "label": _STR, "street": _STR, "postcode": _STR, "locality": _STR,
-            "address": _STR, "commune": _ref("CommuneRef"),
-            "lat": {"type": "number"}, "lon": {"type": "number"},
-            "precision": {"type": "string", "enum": list(PRECISIONS)},
-            "exact_location_shown": {"type": "boolean"},
-            "schedule": {**_STR, "description": "Free text, French."},
-            "address_kind": {"type": "string", "enum": list(ADDRESS_KINDS),
-                             "description": "reunion: the group meets here; siege, courrier, "
-                                            "contact: a registered office, a postal address "
-                                            "or a contact person's address, not a meeting "
-                                            "place."},
-        },
-    },
-    "GroupWithPlaces": {
-        "allOf": [_ref("Group"), {
-            "type": "object", "required": ["places"],
-            "properties": {"places": {"type": "array", "items": _ref("Place")}}}],
-    },
-    "Result": {
-        "type": "object", "required": ["group", "place", "distance_km", "distance_approximate"],
-        "properties": {
-            "group": _ref("Group"),
-            "place": _nullable(_ref("Place")),
-            "distance_km": _nullable({"type": "number", "minimum": 0}),
-            "distance_approximate": {
-                "type": "boolean", "description": "True when the place is known or shown "
-                "only at locality or commune precision: the distance is to its centre."},
-            "relevance": _nullable({"type": "number", "minimum": 0, "maximum": 1,
-                                    "description": "With q: how well the group matches "
-                                    "the words (1 = the best match of this query)."}),
-            "rank_km": _nullable({"type": "number", "minimum": 0, "description":
-                                  "With q and an origin: the order used, distance_km + "
-                                  "25 × (1 − relevance): a weaker match counts as at most "
-                                  "25 km farther."}),
-        },
-    },
-    "TextUnderstood": {
-        "type": "object",
-        "required": ["query", "words", "expansions", "corrections", "partial",
-                     "matched_groups", "closest_themes", "chapter"],
-        "properties": {
-            "query": _STR, "words": _STRS,
-            "expansions": {"type": "array", "items": {
-                "type": "object", "required": ["expression", "searched_for"],
-                "properties": {"expression": _STR, "searched_for": _STRS}},
-                "description": "Thesaurus expressions found and what they searched for."},
-            "corrections": {"type": "array", "items": {
-                "type": "object", "required": ["typed", "searched_for"],
-                "properties": {"typed": _STR, "searched_for": _STR}},
-                "description": "Words not in the directory, and the closest word searched."},
-            "partial": {"type": "boolean", "description":
-                        "No group has every word: results hold some of them."},
-            "matched_groups": {"type": "integer", "minimum": 0},
-            "closest_themes": {**_STRS, "description": "When nothing matches."},
-            "chapter": _nullable({"type": "string", "enum": list(CHAPTER_SLUGS)}),
-        },
-    },
-    "Suggestion": {
-        "type": "object", "required": ["label", "kind", "groups"],
-        "properties": {"label": _STR, "kind": {"type": "string", "enum": ["theme", "group"]},
-                       "groups": _nullable({"type": "integer", "minimum": 1})},
-    },
-    "Origin": {
-        "type": "object",
-        "required": ["query", "lat", "lon", "precision", "postcode", "locality", "commune"],
-        "properties": {
-            "query": _STR,
-            "lat": _nullable({"type": "number"}), "lon": _nullable({"type": "number"}),
-            "precision": _nullable({"type": "string", "enum": list(PRECISIONS)}),
-            "postcode": _nullable(_STR), "locality": _nullable(_STR),
-            "commune": _nullable(_ref("CommuneRef")),
-        },
-    },
-    "Located": {
-        "allOf": [_ref("Origin"), {
-            "type": "object", "required": ["message", "suggestions"],
-            "properties": {"message": _STR, "suggestions": _STRS}}],
-    },
-    "Notice": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": _STR, "message": _STR, "suggestions": _STRS},
-    },
-    "SearchResponse": {
-        "type": "object",
-        "required": ["origin", "radius_km", "count", "page", "limit", "demo", "results",
-                     "nearest_outside_radius", "everywhere", "notices",
-                     "unknown_schedule_left_out"],
-        "properties": {
-            "origin": _nullable(_ref("Origin")),
-            "radius_km": _nullable({"type": "number", "description":
-                                    "Radius applied (null without origin or with a commune)."}),
-            "count": {"type": "integer", "minimum": 0,
-                      "description": "Places matching, all pages together."},
-            "page": {"type": "integer", "minimum": 1},
-            "limit": {"type": "integer", "minimum": 1},
-            "demo": {"type": "boolean"},
-            "unknown_schedule_left_out": {
-                "type": "integer", "minimum": 0, "description":
-                "With day, moment or semaine: places otherwise matching that were left out "
-                "because their schedule is not known (not understood, by appointment, no "
-                "hour); 0 without these filters."},
-            "results": {"type": "array", "items": _ref("Result"),
-                        "description": "This page, nearest first when there is an origin."},
-            "nearest_outside_radius": {"type": "array", "items": _ref("Result"),
-                                       "description": "When nothing is within the radius."},
-            "everywhere": {"type": "array", "items": _ref("GroupWithPlaces"),
-                           "description": "Services without a meeting place (phone, web)."},
-            "notices": {"type": "array", "items": _ref("Notice")},
-            "text": _nullable(_ref("TextUnderstood")),
-            "suggested": {"type": "array", "items": _ref("Result"), "description":
-                          "When the words match nothing: the nearest groups of the "
-                          "chapter they point to."},
-        },
-    },
-    "GroupList": {
-        "type": "object", "required": ["count", "demo", "groups"],
-        "properties": {"count": {"type": "integer", "minimum": 0}, "demo": {"type": "boolean"},
-                       "groups": {"type": "array", "items": _ref("GroupWithPlaces")}},
-    },
-    "Chapter": {
-        "type": "object", "required": ["slug", "title", "colour", "groups"],
-        "properties": {"slug": {"type": "string", "enum": list(CHAPTER_SLUGS)},
-                       "title": _STR, "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
-                       "groups": {"type": "integer", "minimum": 0}},
-    },
-    "Commune": {
-        "type": "object", "required": ["nis", "name_fr", "name_nl", "province", "region"],
-        "properties": {"nis": _STR, "name_fr": _STR, "name_nl": _STR,
-                       "province": {**_STR, "description": "Empty for Brussels."},
-                       "region": _STR},
-    },
-    "Feature": {
-        "type": "object", "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "geometry": _nullable({
-                "type": "object", "required": ["type", "coordinates"],
-                "properties": {"type": {"const": "Point"},
-                               "coordinates": {"type": "array", "items": {"type": "number"},
-                                               "minItems": 2, "maxItems": 2}}}),
-            "properties": {"type": "object"},
-        },
-    },
-    "FeatureCollection": {
-        "type": "object", "required": ["type", "features"],
-        "properties": {"type": {"const": "FeatureCollection"},
-                       "features": {"type": "array", "items": _ref("Feature")}},
-    },
-    "Meeting": {
-        "type": "object", "required": ["name", "slug", "formatted_address", "approximate"],
-        "description": "Meeting Guide format (https://github.com/code4recovery/spec). "
-                       "day/time/end_time only for weekly meetings with an hour; monthly "
-                       "and other meetings have none (their schedule text is in notes; "
-                       "their dates in the calendar files and the API). approximate "
-                       "describes the address; latitude/longitude only for exact points. "
-                       "Only meeting places: offices and postal addresses are left out.",
-        "properties": {
-            "name": {"type": "string", "maxLength": 255},
-            "slug": {"type": "string", "maxLength": 64, "pattern": "^[a-z0-9-]+$"},
-            "group": _STR,
-            "day": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 6},
-                              {"type": "array", "items": {"type": "integer", "minimum": 0,
-                                                          "maximum": 6}}],
-                    "description": "0 = Sunday … 6 = Saturday."},
-            "time": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
-            "end_time": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
-            "notes": _STR, "location": _STR, "formatted_address": _STR, "region": _STR,
-            "sub_region": _STR, "approximate": {"type": "string", "enum": ["yes", "no"]},
-            "latitude": {"type": "number"}, "longitude": {"type": "number"},
-            "url": _STR, "updated": {"type": "string",
-                                     "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"},
-            "timezone": _STR, "contact_1_name": _STR, "contact_1_phone": _STR,
-            "contact_1_email": _STR,
-        },
-    },
-}
 
 _TEXT = {"type": "string", "maxLength": MAX_TEXT}
 
@@ -305,8 +65,8 @@ SEARCH_PARAMS = [
 ]
 
 _CACHED = {
-    "ETag": {"schema": _STR, "description": "Hash of the body; send it in If-None-Match."},
-    "Cache-Control": {"schema": _STR, "description": "public, max-age=300 (private, "
+    "ETag": {"schema": STR, "description": "Hash of the body; send it in If-None-Match."},
+    "Cache-Control": {"schema": STR, "description": "public, max-age=300 (private, "
                       "max-age=300 for a search around lat/lon)"},
     "Access-Control-Allow-Origin": {"schema": {"const": "*"}},
 }
@@ -319,13 +79,13 @@ def _ok(description: str, schema: dict, media: str = "application/json") -> dict
 
 def _error(description: str) -> dict:
     return {"description": description,
-            "content": {"application/json": {"schema": _ref("Error")}}}
+            "content": {"application/json": {"schema": ref("Error")}}}
 
 
 NOT_MODIFIED = {"description": "Not modified (If-None-Match matched the ETag)."}
 ALWAYS = {
     "429": {**_error("Too many requests from this address (rate_limited, with retry_after)."),
-            "headers": {"Retry-After": {"schema": _STR}}},
+            "headers": {"Retry-After": {"schema": STR}}},
     "503": _error("The directory is momentarily unavailable (unavailable)."),
 }
 BAD = _error("Invalid parameter (code invalid_parameter or missing_parameter).")
@@ -363,27 +123,27 @@ def paths() -> dict:
     return {
         "/api/v1/search": _get(
             "Groups near a place, nearest first", {
-                "200": _ok("Results", _ref("SearchResponse")), **search_errors},
+                "200": _ok("Results", ref("SearchResponse")), **search_errors},
             SEARCH_PARAMS, "search"),
         "/api/v1/search.geojson": _get(
             "The same search as GeoJSON (one feature per result; properties as in "
             "/api/v1/search results)", {
-                "200": _ok("FeatureCollection", _ref("FeatureCollection"),
+                "200": _ok("FeatureCollection", ref("FeatureCollection"),
                            "application/geo+json"), **search_errors},
             SEARCH_PARAMS, "search"),
         "/api/v1/groups": _get(
             "All groups with their public places", {
-                "200": _ok("Groups", _ref("GroupList")), "400": BAD},
+                "200": _ok("Groups", ref("GroupList")), "400": BAD},
             [CHAPTER_PARAM], "inventory"),
         "/api/v1/groups/{slug}": _get(
             "One group", {
-                "200": _ok("The group", _ref("GroupWithPlaces")),
+                "200": _ok("The group", ref("GroupWithPlaces")),
                 "404": _error("No such group (group_not_found).")},
             [{"name": "slug", "in": "path", "required": True,
               "schema": {"type": "string", "minLength": 1, "maxLength": 200}}], "inventory"),
         "/api/v1/groups.geojson": _get(
             "The public inventory as GeoJSON (services without a place have no geometry)", {
-                "200": _ok("FeatureCollection", _ref("FeatureCollection"),
+                "200": _ok("FeatureCollection", ref("FeatureCollection"),
                            "application/geo+json"), "400": BAD},
             [CHAPTER_PARAM], "inventory"),
         "/api/v1/groups.csv": _get(
@@ -392,28 +152,28 @@ def paths() -> dict:
             [CHAPTER_PARAM], "inventory", description=CSV_FORMULAS),
         "/api/v1/meeting-guide.json": _get(
             "Meeting Guide feed: one meeting per meeting place (and per weekly hour)", {
-                "200": _ok("Meetings", {"type": "array", "items": _ref("Meeting")})},
+                "200": _ok("Meetings", {"type": "array", "items": ref("Meeting")})},
             tag="inventory"),
         "/api/v1/chapters": _get(
             "The six chapters of the inventory", {
                 "200": _ok("Chapters", {
                     "type": "object", "required": ["count", "chapters"],
                     "properties": {"count": {"type": "integer"},
-                                   "chapters": {"type": "array", "items": _ref("Chapter")}}})},
+                                   "chapters": {"type": "array", "items": ref("Chapter")}}})},
             tag="inventory"),
         "/api/v1/communes": _get(
             "Communes of Wallonia and Brussels; with q, suggestions for autocompletion", {
                 "200": _ok("Communes", {
                     "type": "object", "required": ["count", "communes"],
                     "properties": {"count": {"type": "integer", "minimum": 0},
-                                   "communes": {"type": "array", "items": _ref("Commune")}}}),
+                                   "communes": {"type": "array", "items": ref("Commune")}}}),
                 "400": BAD},
             [_param("q", _TEXT, "Start of a name (accents and case ignored)."),
              _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
                     "Suggestions at most (with q).")], "geography"),
         "/api/v1/locate": _get(
             "Place a postcode, locality or commune", {
-                "200": _ok("The place", _ref("Located")),
+                "200": _ok("The place", ref("Located")),
                 "400": _error("Empty, too long or not a place (missing_parameter, "
                               "invalid_parameter)."),
                 "404": _error("Not found (place_not_found, with suggestions)."),
@@ -427,9 +187,9 @@ def paths() -> dict:
             "Themes and group names for what is being typed (search field suggestions)", {
                 "200": _ok("Suggestions", {
                     "type": "object", "required": ["query", "count", "suggestions"],
-                    "properties": {"query": _STR, "count": {"type": "integer", "minimum": 0},
+                    "properties": {"query": STR, "count": {"type": "integer", "minimum": 0},
                                    "suggestions": {"type": "array",
-                                                   "items": _ref("Suggestion")}}}),
+                                                   "items": ref("Suggestion")}}}),
                 "400": BAD},
             [_param("q", _TEXT, "What has been typed so far."),
              _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
