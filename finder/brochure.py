@@ -2,10 +2,11 @@
 
 `Brochure` holds what one printed inventory shows, already reduced to what the public may
 read (the caller builds the group views with web/render.py, whose places went through
-serialize.public_place: a hidden place is at its commune only). `render_html` lays it out
-with templates/brochure/ (cover, crisis lines, the chapters, services reachable from
-everywhere, index of communes, index of themes, table of contents with page numbers) and
-`render_pdf` prints that HTML with WeasyPrint: A4, tagged (PDF/UA-1), fonts embedded.
+serialize.public_place: a hidden place is at its commune only). `render_html` lays a part
+of it out with templates/brochure/ (cover, crisis lines, table of contents with page
+numbers; the chapters, services reachable from everywhere; index of communes, index of
+themes) and `print_brochure` prints the parts with WeasyPrint as one PDF: A4, tagged
+(PDF/UA-1), fonts embedded.
 
 Nothing here knows SQL or Flask; building the views and caching the PDF on the current
 Inventory (once per version) is finder/web/brochure.py's job.
@@ -103,29 +104,82 @@ _ENV.filters["capitalize_first"] = _capitalize_first
 _ENV.filters["url_host"] = display_host
 
 
-def render_html(brochure: Brochure) -> str:
-    """The whole brochure as one HTML document (its stylesheet inside)."""
+PARTS = ("front", "body", "index")
+# The front matter's page numbers before they are known: as wide as real ones, so that
+# the front matter lays out on as many pages as it will with them.
+_UNKNOWN_PAGE = 8888
+
+
+def render_html(brochure: Brochure, part: str, *, pages: Optional[dict[str, int]] = None,
+                first_page: int = 1, total_pages: Optional[int] = None) -> str:
+    """One part of the brochure as an HTML document (its stylesheet inside): "front" (cover,
+    table of contents, crisis lines), "body" (the chapters, the services reachable from
+    everywhere) or "index" (communes, themes). pages: anchor id -> page number, for the
+    table of contents and the indexes (printed as numbers: no target-counter, whose
+    lookups make WeasyPrint lay pages out again); first_page: the number of the part's
+    first page; total_pages: printed on the cover and the contents."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}")
     css = _ENV.loader.get_source(_ENV, "brochure/brochure.css")[0]
+    known = pages or {}
     return _ENV.get_template("brochure/inventaire.html").render(
-        b=brochure, css=css, anchor=anchor, communes=commune_index(brochure),
-        themes=theme_index(brochure),
+        b=brochure, css=css, anchor=anchor, part=part, first_page=first_page,
+        page_of=lambda target: known.get(target, _UNKNOWN_PAGE),
+        total_pages=total_pages or _UNKNOWN_PAGE,
+        communes=commune_index(brochure) if part != "body" else [],
+        themes=theme_index(brochure) if part != "body" else [],
         crisis_lines=[(name, number, None, note) for name, number, note
                       in brochure.crisis_lines])
 
 
-def render_pdf(html: str, progress: Optional[Callable[[str], None]] = None) -> bytes:
-    """Print the HTML: A4, PDF/UA-1 (tagged, language and title set), fonts embedded.
+def print_brochure(brochure: Brochure, say: Optional[Callable[[str], None]] = None,
+                   on_part: Optional[Callable[[int], None]] = None) -> bytes:
+    """The brochure as a PDF: A4, PDF/UA-1 (tagged, language and title set), fonts embedded.
 
-    progress(message) is told each stage and how long the previous one took.
+    Laid out in three documents, in this order: the front matter with its page numbers
+    unknown (to count its pages), the body (its first page number follows), the indexes
+    (the pages of the groups read from the body's anchors), the front matter again with the
+    real numbers; then their pages are written as one PDF (WeasyPrint's Document.copy:
+    links, tags and fonts across the parts). Each page is laid out once.
+    say(message) is told each stage; on_part(pages_before) when a part's layout starts
+    (WeasyPrint's progress log counts each part's pages from 1).
     """
     from weasyprint import HTML      # imported here: the site starts without it loaded
-    say = progress or (lambda message: None)
-    start = time.perf_counter()
-    say("Mise en page…")
-    document = HTML(string=html).render(pdf_variant="pdf/ua-1")
+    tell = say or (lambda message: None)
+    started = time.perf_counter()
+
+    def lay_out(part: str, pages_before: int, **numbers):
+        if on_part:
+            on_part(pages_before)
+        html = render_html(brochure, part, first_page=pages_before + 1, **numbers)
+        return HTML(string=html).render(pdf_variant="pdf/ua-1")
+
+    front_count = len(lay_out("front", 0).pages)
+    for _ in range(3):
+        tell(f"Mise en page des chapitres (à partir de la page {front_count + 1})…")
+        body = lay_out("body", front_count)
+        found = _anchor_pages(body, front_count)
+        tell(f"Chapitres : {len(body.pages)} pages. Mise en page des index…")
+        index_first = front_count + len(body.pages)
+        index = lay_out("index", index_first, pages=found)
+        found.update(_anchor_pages(index, index_first))
+        total = index_first + len(index.pages)
+        front = lay_out("front", 0, pages=found, total_pages=total)
+        if len(front.pages) == front_count:
+            break
+        front_count = len(front.pages)             # rare: lay the body out after it again
     laid_out = time.perf_counter()
-    say(f"Mise en page : {len(document.pages)} pages en {laid_out - start:.1f} s. "
-        "Écriture du PDF…")
-    body = document.write_pdf(pdf_variant="pdf/ua-1")
-    say(f"PDF écrit en {time.perf_counter() - laid_out:.1f} s ({len(body) // 1024} Ko).")
-    return body
+    tell(f"Mise en page : {total} pages en {laid_out - started:.1f} s. Écriture du PDF…")
+    document = front.copy([*front.pages, *body.pages, *index.pages])
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    tell(f"PDF écrit en {time.perf_counter() - laid_out:.1f} s ({len(pdf) // 1024} Ko).")
+    return pdf
+
+
+def _anchor_pages(document, pages_before: int) -> dict[str, int]:
+    """anchor id -> the number of the page it is on (the first one, for a long group)."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=pages_before + 1):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found

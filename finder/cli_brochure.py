@@ -97,6 +97,7 @@ def _build(jobs: PrintJobs, inventory, edition: Edition, tag: str, day: str,
         with progress.attached():
             brochure, body = build_brochure(
                 inventory, get_geography(), edition, online_url=online_url,
+                progress=progress.counting, on_part=progress.part,
                 say=lambda m: (progress.update(stage=m), click.echo(m, err=True)))
     except Exception as exc:
         jobs.record_failure(edition, tag, f"{type(exc).__name__}: {exc}")

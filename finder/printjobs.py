@@ -257,17 +257,35 @@ class LayoutProgress(logging.Handler):
     def __init__(self, jobs: PrintJobs, **status):
         super().__init__(logging.INFO)
         self.jobs, self.status, self._written = jobs, status, 0.0
+        self.pages_before = 0
 
     def update(self, **changes) -> None:
         self.status.update(changes)
         self.jobs.write_status(**self.status)
         self._written = time.monotonic()
 
+    def part(self, pages_before: int) -> None:
+        """A part of the brochure starts: WeasyPrint counts its pages from 1 again."""
+        self.pages_before = pages_before
+
     def emit(self, record: logging.LogRecord) -> None:
         if record.args and "Page" in str(record.msg):
-            self.status["pages"] = self.status.get("pages_before", 0) + int(record.args[0])
+            pages = self.pages_before + int(record.args[0])
+            self.status["pages"] = max(self.status.get("pages", 0), pages)
             if time.monotonic() - self._written >= 1.0:
                 self.update()
+
+    @contextmanager
+    def counting(self, label: str, items) -> Iterator:
+        """The groups being gathered, counted into build.json (before the layout starts)."""
+        def each():
+            number = 0
+            for number, item in enumerate(items, start=1):
+                if number % 50 == 0 and time.monotonic() - self._written >= 1.0:
+                    self.update(groups=number)
+                yield item
+            self.update(groups=number)
+        yield each()
 
     @contextmanager
     def attached(self) -> Iterator["LayoutProgress"]:

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from flask import (Blueprint, Response, current_app, g, render_template, request, send_file,
                    url_for)
 
-from ..brochure import Brochure, Section, render_html, render_pdf
+from ..brochure import Brochure, Section, print_brochure
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, CHAPTER_SLUGS, Group
 from ..printjobs import Edition, PrintJobs, version_tag
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 TITLE = "Inventaire des groupes d'entraide et de soutien"
 UPCOMING = 3                # next dates printed for each place
 MAX_RESULTS = 500           # meeting places a results PDF prints at most
+bp.add_app_template_global(MAX_RESULTS, "results_pdf_cap")      # said beside the link
 RETRY_SECONDS = 10          # "en préparation": the page refreshes itself after this
 
 
@@ -139,13 +140,14 @@ def results_brochure(inventory, geography, moment: datetime, outcome, *, scope: 
 
 def build_brochure(inventory, geography, edition: Edition, *, online_url: str = "",
                    progress: Callable = lambda label, items: nullcontext(items),
-                   say: Optional[Callable[[str], None]] = None) -> tuple[Brochure, bytes]:
+                   say: Optional[Callable[[str], None]] = None,
+                   on_part: Optional[Callable[[int], None]] = None) -> tuple[Brochure, bytes]:
     """Gather an edition and print it (minutes for thousands of groups: never in a
     request; finder/printjobs.py runs it in a process of its own)."""
     brochure = inventory_brochure(inventory, geography, request_moment(),
                                   chapter=edition.chapter, province=edition.province,
                                   online_url=online_url, progress=progress)
-    return brochure, render_pdf(render_html(brochure), progress=say)
+    return brochure, print_brochure(brochure, say=say, on_part=on_part)
 
 
 # ----- the routes ----------------------------------------------------------------------
@@ -249,8 +251,8 @@ def results_pdf():
     summary = _summary(replace(req, page=1), outcome.total, 1)
 
     def build() -> bytes:
-        return render_pdf(render_html(results_brochure(
+        return print_brochure(results_brochure(
             inventory, geography, moment, outcome, scope=f"Résultats de recherche : {summary}",
-            search_lines=lines, online_url=online)))
+            search_lines=lines, online_url=online))
     key = ("results-pdf", req.query.unpaged(), moment.date().isoformat())
     return _pdf_response(inventory.output(key, build), "resultats.pdf")
