@@ -216,6 +216,7 @@ def test_search_page_prints_its_results(make_app, tmp_path):
     page = client.get("/?postcode=5000&radius_km=10").get_data(as_text=True)
     link = re.search(r'href="(/resultats\.pdf\?[^"]+)"[^>]*>Imprimer ces résultats', page)
     assert link, "no 'Imprimer ces résultats' link"
+    assert "50 lieux au plus" in page                    # the cap is said beside the link
     href = link.group(1).replace("&amp;", "&")
     assert "postcode=5000" in href and "radius_km=10" in href
     response = client.get(href)
@@ -224,3 +225,11 @@ def test_search_page_prints_its_results(make_app, tmp_path):
     assert "Parole à Namur" in text
     assert "Groupe lointain" not in text
     assert "Résultats de recherche" in text and "5000" in text
+
+
+def test_search_page_says_which_results_the_pdf_prints(client):
+    from finder.web.brochure import MAX_RESULTS
+    page = client.get("/?postcode=5000&radius_km=100").get_data(as_text=True)
+    total = int(re.search(r"(\d+)\s+lieux\s+de\s+réunion", page).group(1))
+    assert total > MAX_RESULTS
+    assert f"les {MAX_RESULTS} premiers lieux sur {total}" in page

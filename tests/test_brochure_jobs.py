@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -221,3 +222,25 @@ def test_imports_start_nothing_when_warming_is_off(make_app, tmp_path):
     output = _import(app, tmp_path, [group_row(name="Groupe des Tilleuls", demo="non")])
     assert "en préparation" not in output
     assert not _jobs(app).running() and not (_jobs(app).folder / "build.log").exists()
+
+
+def test_an_admin_edit_starts_the_new_versions_brochure(make_app, tmp_path):
+    from .conftest import ADMIN_EMAIL, add_account, csrf_from, login
+    app = _app(make_app, tmp_path, "Groupe des Tilleuls")
+    client = app.test_client()
+    first = _wait_for_pdf(client)                  # this site prints its brochure
+    jobs = _jobs(app)
+    _wait_until_free(jobs)
+    add_account(app, ADMIN_EMAIL, "admin")
+    assert login(client, ADMIN_EMAIL).status_code == 302
+    assert not jobs.running()                      # a login is no new version
+    html = client.get("/admin/groupes/g0").get_data(as_text=True)
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    response = client.post("/admin/groupes/g0/verifie",
+                           data={"csrf_token": csrf_from(html), "version": version})
+    assert response.status_code == 302
+    assert jobs.running() or len(list(jobs.folder.glob("*.pdf"))) == 1
+    _wait_until_free(jobs)
+    again = client.get("/inventaire.pdf")
+    assert again.status_code == 200                # built before anyone asked
+    assert again.headers["ETag"] != first.headers["ETag"]     # the new version's file

@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 TITLE = "Inventaire des groupes d'entraide et de soutien"
 UPCOMING = 3                # next dates printed for each place
-MAX_RESULTS = 500           # meeting places a results PDF prints at most
+# Meeting places a results PDF prints at most (one page of results). It is built inside the
+# request: 500 places took 77 s at the demo size (44 pages, machine loaded), past gunicorn's
+# 30 s; bench/brochure.py measures the cap's worst case.
+MAX_RESULTS = 50
 bp.add_app_template_global(MAX_RESULTS, "results_pdf_cap")      # said beside the link
 RETRY_SECONDS = 10          # "en préparation": the page refreshes itself after this
 
