@@ -22,28 +22,35 @@ _DUMMY_HASH = generate_password_hash("not a password, never valid", method=HASH_
 
 
 class AccountError(ValueError):
-    """A refused account operation; the message is French, for the maintainer."""
+    """A refused account operation; the message is French, for the maintainer. `field`
+    names the form field it is about ("email", "role", "password"), or is ""."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip()
     problem = email_problem(email) or ("adresse trop longue." if len(email) > 254 else None)
     if problem:
-        raise AccountError(f"Adresse e-mail invalide « {email} » : {problem}")
+        raise AccountError(f"Adresse e-mail invalide « {email} » : {problem}", "email")
     return email.lower()
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise AccountError(f"Rôle inconnu « {role} » : admin ou editor.")
+        raise AccountError(f"Rôle inconnu « {role} » : admin ou editor.", "role")
     return role
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Mot de passe trop court : au moins {MIN_PASSWORD} caractères.")
+        raise AccountError(f"Mot de passe trop court : au moins {MIN_PASSWORD} caractères.",
+                           "password")
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"Mot de passe trop long : au plus {MAX_PASSWORD} caractères.")
+        raise AccountError(f"Mot de passe trop long : au plus {MAX_PASSWORD} caractères.",
+                           "password")
     return generate_password_hash(password, method=HASH_METHOD)
 
 
@@ -65,7 +72,7 @@ def session_stamp(account: Account, secret: str) -> str:
 def add(store, email: str, role: str, password: str) -> Account:
     email, role = normalise_email(email), check_role(role)
     if store.account(email) is not None:
-        raise AccountError(f"Un compte existe déjà pour {email}.")
+        raise AccountError(f"Un compte existe déjà pour {email}.", "email")
     return store.add_account(email, role, hash_password(password))
 
 

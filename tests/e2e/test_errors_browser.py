@@ -98,3 +98,37 @@ def test_the_embed_says_it_too(demo_server, page):
     expect(field).to_have_accessible_description(re.compile(re.escape(NAMR)))
     assert focused(page)["summary"]
     assert_message_below(page, "postcode", "postcode-error")
+
+
+def test_a_proposal_with_mistakes_says_them_first(demo_server, page):
+    page.goto(demo_server + "/proposer")
+    page.get_by_label("Nom du groupe").fill("Groupe de parole du mardi")
+    page.get_by_label("Courriel du groupe").fill("pas une adresse")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer la proposition").click()
+    assert norm(page.title()).startswith("Erreur : un champ à corriger · Proposer un groupe")
+    assert focused(page)["summary"]
+    expect(page.get_by_label("Nom du groupe")).not_to_have_attribute("aria-invalid", "true")
+    email = page.get_by_label("Courriel du groupe")
+    expect(email).to_have_accessible_description(re.compile("pas une adresse"))
+    expect(email).to_have_value("pas une adresse")             # nothing typed is lost
+    assert_message_below(page, "f-email", "f-email-error")
+    page.locator("[data-error-summary]").get_by_role(
+        "link", name=re.compile("^Courriel du groupe")).click()
+    assert focused(page)["id"] == "f-email"
+
+
+def test_a_refused_login_says_it_first(admin_server, page):  # noqa: F811
+    page.goto(admin_server + "/admin/connexion")
+    page.get_by_label("Adresse e-mail").fill(ADMIN_EMAIL)
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    assert norm(page.title()).startswith("Erreur : connexion refusée")
+    assert focused(page)["summary"]
+    for label in ("Adresse e-mail", "Mot de passe"):
+        field = page.get_by_label(label)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(re.compile("mot de passe incorrect"))
+    page.locator("[data-error-summary]").get_by_role("link").click()
+    assert focused(page)["id"] == "email"
