@@ -76,6 +76,22 @@ def test_no_wcag_violation(axe_server, page, name, path, ready):
     check_page(page, f"{name} ({path})")
 
 
+LANGUAGES = ("nl", "de", "en")            # French is the run above
+IN_EVERY_LANGUAGE = ("search", "results", "no-result", "error-place", "group", "embed",
+                     "embed-builder", "not-found", "proposal")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name,path,ready", [p for p in PAGES if p[0] in IN_EVERY_LANGUAGE],
+                         ids=[p[0] for p in PAGES if p[0] in IN_EVERY_LANGUAGE])
+def test_no_wcag_violation_in_each_language(axe_server, page, name, path, ready, lang):
+    page.goto(axe_server + path + ("&" if "?" in path else "?") + f"lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    if ready == MAP:
+        wait_for_map(page)
+    check_page(page, f"{name} in {lang} ({path})")
+
+
 def test_axe_runs_under_the_site_csp_and_finds_a_violation(axe_server, page):
     """The check can fail: a nameless link and an image without text added to a real page
     (its CSP in force) are found."""
