@@ -162,3 +162,12 @@ def test_removing_ones_own_account_is_said_at_the_top(admin_client):
     assert "aria-invalid" not in html
     assert "Vous ne pouvez pas retirer votre propre compte" in unescape(
         html.split("data-error-summary", 1)[1].split("</div>", 1)[0])
+
+
+def test_error_pages_are_titled_erreur(client):
+    for url, status, words in (("/nulle-part", 404, "Page introuvable"),
+                               ("/?radius_km=7", 400, "Recherche impossible"),
+                               ("/groupes/pas-un-groupe", 404, "Groupe introuvable")):
+        response = client.get(url)
+        assert response.status_code == status
+        assert title(response.get_data(as_text=True)).startswith(f"Erreur : {words}"), url
