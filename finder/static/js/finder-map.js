@@ -307,11 +307,13 @@
     });
     map.on("popupclose", function (e) {
       var owner = e.popup._source;
+      var box = e.popup.getElement();
       // Closed from inside it (its button, Escape): the focus goes back to the marker.
+      // (Leaflet fades the popup out: it is still in the page for a moment.)
       window.setTimeout(function () {
         var active = document.activeElement;
         if (owner && owner._icon && (!active || active === document.body
-            || !document.body.contains(active))) {
+            || !document.body.contains(active) || (box && box.contains(active)))) {
           owner._icon.focus({ preventScroll: true });
         }
       }, 0);
