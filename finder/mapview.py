@@ -17,7 +17,9 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              it: the words finder-map.js shows and says come from there.
       script JavaScript without the <script> tag. The page wraps it, anywhere after body,
              as <script nonce="{{ csp_nonce() }}">…</script>: it is the only inline script.
-             It waits for DOMContentLoaded, so the deferred libraries are there.
+             It starts the map as soon as finder-map.js has run (it calls what waits in
+             window.FinderMapQueue), else at DOMContentLoaded (the map's fallback
+             message then says it could not be shown).
 
     build_map(*, origin, radius_km, commune_outline, data_url, tiles, height="50vh",
               fit_bounds=None) -> MapParts
@@ -294,7 +296,10 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
     ] + [f'<script src="{escape(u)}" defer></script>' for u in js])
     script = "\n".join([
         "(function () {",
+        "  var started = false;",
         "  function start() {",
+        "    if (started) { return; }",
+        "    started = true;",
         f"    var wrap = document.getElementById({script_json(name + '-wrap')});",
         "    for (var up = wrap; up; up = up.parentElement) {",
         "      if (up === wrap || up.hasAttribute('data-needs-map')) { up.hidden = false; }",
@@ -311,9 +316,12 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
         *inline,
         figure.script.render(),
         "  }",
-        '  if (document.readyState === "loading") {',
+        # As soon as finder-map.js has run (Leaflet runs before it), not when every other
+        # deferred script of the page is there too; DOMContentLoaded if it never runs.
+        "  if (window.FinderMap) { start(); } else {",
+        "    (window.FinderMapQueue = window.FinderMapQueue || []).push(start);",
         '    document.addEventListener("DOMContentLoaded", start);',
-        "  } else { start(); }",
+        "  }",
         "})();",
     ])
     return MapParts(head=head_html, body=body, script=script)

@@ -553,4 +553,6 @@
   }
 
   window.FinderMap = { attach: attach };
+  // The page's maps wait for this file (mapview.py's inline script): start them now.
+  (window.FinderMapQueue || []).splice(0).forEach(function (start) { start(); });
 })();
