@@ -259,7 +259,7 @@
     var legend = document.getElementById(id + "-legend");
     var help = document.getElementById("finder-map-help");
     var details = Details(config);
-    var announcer = el("p", "visually-hidden");
+    var announcer = el("p", "fm-announce");
     announcer.setAttribute("aria-live", "polite");
     container.parentNode.insertBefore(announcer, container.nextSibling);
 
