@@ -38,17 +38,22 @@ def tab_to(page, kind: str, limit: int = 150) -> str:
     raise AssertionError(f"Tab never reached a {kind}")
 
 
-def test_a_marker_opens_with_enter_focus_goes_in_and_escape_brings_it_back(demo_server, page):
-    page.goto(demo_server + SEARCH)
+def open_search_with_markers(page, base: str) -> None:
+    """The Brussels search, zoomed in from the keyboard (the map focused, +) until single
+    markers show; the focus then on the skip link, just before the map."""
+    page.goto(base + SEARCH)
     wait_for_map(page)
-    # Zoom in from the keyboard until single markers show: focus the map, press +.
     page.locator(".finder-map__map").focus()
     for _ in range(6):
         if page.locator(".map-region .fm-marker").count() >= 3:
             break
         page.keyboard.press("+")
         page.wait_for_timeout(500)
-    page.locator("a.skip-map").focus()              # start from the top of the map
+    page.locator("a.skip-map").focus()
+
+
+def test_a_marker_opens_with_enter_focus_goes_in_and_escape_brings_it_back(demo_server, page):
+    open_search_with_markers(page, demo_server)
     name = tab_to(page, "fm-marker")
     # Its name says which group(s) and where, not only the chapter.
     assert name and "," in name, name
@@ -69,15 +74,7 @@ def test_a_marker_opens_with_enter_focus_goes_in_and_escape_brings_it_back(demo_
 
 
 def test_space_opens_a_marker_the_first_time_and_tab_reaches_the_popup_links(demo_server, page):
-    page.goto(demo_server + SEARCH)
-    wait_for_map(page)
-    page.locator(".finder-map__map").focus()
-    for _ in range(6):
-        if page.locator(".map-region .fm-marker").count() >= 3:
-            break
-        page.keyboard.press("+")
-        page.wait_for_timeout(500)
-    page.locator("a.skip-map").focus()
+    open_search_with_markers(page, demo_server)
     tab_to(page, "fm-marker")
     page.keyboard.press(" ")
     popup = page.locator(".leaflet-popup")
