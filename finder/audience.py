@@ -10,13 +10,14 @@ import re
 from typing import Iterable
 
 from .text import fold
+from .translatable import N_
 
 # Stable keys (URL, API, import) → what people read.
 AUDIENCES: dict[str, str] = {
-    "concernes": "Les personnes concernées",
-    "proches": "Les proches, l'entourage",
-    "jeunes": "Les enfants et les jeunes",
-    "parents": "Les parents",
+    "concernes": N_("Les personnes concernées"),
+    "proches": N_("Les proches, l'entourage"),
+    "jeunes": N_("Les enfants et les jeunes"),
+    "parents": N_("Les parents"),
 }
 
 _NOBODY = re.compile(r"^(professionnel|soignant|grand public|association)")

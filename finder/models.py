@@ -11,17 +11,19 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Optional
 
 from .schedule.model import Schedule
+from .translatable import N_
 
 # The six chapters of the Fédération Wallonie-Bruxelles inventory, in its order.
-# Slugs are stable identifiers (URLs, API, import files); titles are what people read.
+# Slugs are stable identifiers (URLs, API, import files); titles are what people read
+# (French; N_ marks them for the site's catalogues, the views translate them).
 CHAPTERS: tuple[tuple[str, str, str], ...] = (
-    ("maladie", "La maladie", "#b3261e"),
-    ("suites-de-traitements", "Les suites d'opérations et de traitements", "#6a3d9a"),
-    ("handicap", "Le handicap", "#1f5fa8"),
-    ("dependance", "La dépendance", "#a05a00"),
-    ("troubles-du-comportement", "Les troubles du comportement", "#1b7a3e"),
+    ("maladie", N_("La maladie"), "#b3261e"),
+    ("suites-de-traitements", N_("Les suites d'opérations et de traitements"), "#6a3d9a"),
+    ("handicap", N_("Le handicap"), "#1f5fa8"),
+    ("dependance", N_("La dépendance"), "#a05a00"),
+    ("troubles-du-comportement", N_("Les troubles du comportement"), "#1b7a3e"),
     ("situation-sociale",
-     "La situation sociale et les événements de vie personnelle ou familiale", "#8a3b6f"),
+     N_("La situation sociale et les événements de vie personnelle ou familiale"), "#8a3b6f"),
 )
 CHAPTER_SLUGS = tuple(slug for slug, _, _ in CHAPTERS)
 CHAPTER_TITLES = {slug: title for slug, title, _ in CHAPTERS}
@@ -29,21 +31,21 @@ CHAPTER_COLOURS = {slug: colour for slug, _, colour in CHAPTERS}
 
 # Kinds of group. Labels are French, keys are stable.
 KINDS = {
-    "entraide": "Groupe d'entraide (pairs, bénévoles)",
-    "soutien": "Groupe de soutien (professionnels présents)",
-    "self-help": "Self-help",
-    "association": "Association",
+    "entraide": N_("Groupe d'entraide (pairs, bénévoles)"),
+    "soutien": N_("Groupe de soutien (professionnels présents)"),
+    "self-help": N_("Self-help"),
+    "association": N_("Association"),
 }
 
 # What a group offers (the inventory's `services` column). Keys are stable, labels French.
 SERVICE_LABELS = {
-    "ecoute": "Écoute",
-    "groupe-de-parole": "Groupe de parole",
-    "aide-sociale": "Aide sociale",
-    "aide-administrative": "Aide administrative",
-    "aide-juridique": "Aide juridique",
-    "information": "Information",
-    "activites": "Activités",
+    "ecoute": N_("Écoute"),
+    "groupe-de-parole": N_("Groupe de parole"),
+    "aide-sociale": N_("Aide sociale"),
+    "aide-administrative": N_("Aide administrative"),
+    "aide-juridique": N_("Aide juridique"),
+    "information": N_("Information"),
+    "activites": N_("Activités"),
 }
 
 # Precision of a stored location, best first.
@@ -51,16 +53,16 @@ PRECISIONS = ("exact", "locality", "commune")
 # What an address is. Only a meeting place is where people go to meet the group; the
 # others are shown with what they are, and no feed lists them as a meeting.
 ADDRESS_KINDS = {
-    "reunion": "lieu de réunion",
-    "siege": "siège de l'association (pas un lieu de réunion)",
-    "courrier": "adresse postale (pas un lieu de réunion)",
-    "contact": "adresse de la personne de contact (pas forcément le lieu des réunions)",
+    "reunion": N_("lieu de réunion"),
+    "siege": N_("siège de l'association (pas un lieu de réunion)"),
+    "courrier": N_("adresse postale (pas un lieu de réunion)"),
+    "contact": N_("adresse de la personne de contact (pas forcément le lieu des réunions)"),
 }
 
 PRECISION_LABELS = {
-    "exact": "adresse précise",
-    "locality": "localité",
-    "commune": "commune",
+    "exact": N_("adresse précise"),
+    "locality": N_("localité"),
+    "commune": N_("commune"),
 }
 
 

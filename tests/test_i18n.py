@@ -72,9 +72,13 @@ def test_translations_keep_the_placeholders(lang):
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)
 def test_the_compiled_catalogue_is_the_one_of_the_po_file(lang):
     """The .mo files are committed: one older than its .po would serve old words."""
+    def key(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    written = {m.id: m.string for m in _catalog(lang) if m.id and m.string and not m.fuzzy}
+        compiled = {key(m.id): key(m.string) for m in read_mo(f) if m.id}
+    written = {key(m.id): key(m.string) for m in _catalog(lang)
+               if m.id and m.string and not m.fuzzy}
     assert compiled == written, f"run `make translations` (or pybabel compile) for {lang}"
 
 
@@ -196,3 +200,91 @@ def test_a_translated_page_says_the_inventory_is_in_french(client):
     en = client.get("/?lang=en").get_data(as_text=True)
     assert "shown as the directory wrote them, in French" in en
     assert "original-language" not in fr
+
+
+# ----- what a page in another language says ------------------------------------------
+
+GERMAN_MONTHS = ("Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+                 "November|Dezember")
+GERMAN_DAYS = "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag"
+
+
+@pytest.fixture
+def fixed_client(make_app):
+    """The demo inventory, with the schedules' 'now' fixed (a Tuesday morning)."""
+    from tests.conftest import DEMO_INVENTORY
+    app = make_app(SCHEDULE_NOW="2026-12-01T09:00")
+    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
+    return app.test_client()
+
+
+def visible_text(html: str) -> str:
+    from html import unescape
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def test_a_german_page_is_in_german_with_german_dates(fixed_client):
+    html = fixed_client.get("/?postcode=4700&radius_km=100&lang=de").get_data(as_text=True)
+    text = visible_text(html)
+    assert html_lang(html) == "de"
+    assert "Eine Selbsthilfe- oder Unterstützungsgruppe finden" in text
+    assert re.search(r"\d+\u00a0Treffpunkte im Umkreis von 100\u00a0km um ", text)
+    # The next meetings, as German writes dates and times.
+    assert re.search(rf"Nächstes Treffen: (heute, |morgen, )?({GERMAN_DAYS}), \d{{1,2}}\. "
+                     rf"({GERMAN_MONTHS})(, \d\d:\d\d)?", text), text[:2000]
+    assert "Prochaine réunion" not in text and "Trouver un groupe" not in text
+
+
+def test_a_group_page_in_german_dates_its_check_in_german(fixed_client):
+    html = fixed_client.get("/?lang=de").get_data(as_text=True)
+    slug = re.search(r'href="/groupes/([^"?]+)\?lang=de"', html).group(1)
+    page = fixed_client.get(f"/groupes/{slug}?lang=de").get_data(as_text=True)
+    text = visible_text(page)
+    assert html_lang(page) == "de"
+    assert re.search(rf"Angaben geprüft am \d{{1,2}}\. ({GERMAN_MONTHS}) \d{{4}}\.", text)
+    assert "Die Gruppe kontaktieren" in text
+    # The maintainer's words stay French, and say so to screen readers.
+    assert re.search(r'<h1 id="group-name" lang="fr">', page)
+    assert "so gezeigt, wie das Verzeichnis sie geschrieben hat: auf Französisch" in text
+
+
+def test_english_distances_use_a_decimal_point(fixed_client):
+    text = visible_text(fixed_client.get("/?postcode=5000&lang=en").get_data(as_text=True))
+    assert re.search(r"\d\.\d\u00a0km", text)
+    assert not re.search(r"\d,\d\u00a0km", text)
+    fr = visible_text(fixed_client.get("/?postcode=5000").get_data(as_text=True))
+    assert re.search(r"\d,\d\u00a0km", fr)
+
+
+@pytest.mark.parametrize("typed", ["Bergen", "Luik", "Namen", "Elsene"])
+def test_place_names_typed_in_dutch_are_understood_and_named_in_dutch(client, typed):
+    html = client.get(f"/?postcode={typed}&lang=nl").get_data(as_text=True)
+    summary = visible_text(re.search(r'<p class="summary"[^>]*>(.*?)</p>', html, re.S).group(1))
+    assert re.search(rf"\d+\u00a0ontmoetingsplaatsen? binnen 20\u00a0km van {typed}\.",
+                     summary), summary
+    assert 'aria-invalid="true"' not in html
+
+
+def test_api_errors_speak_the_asked_language(client):
+    response = client.get("/api/v1/nope?lang=nl")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["message"].startswith("Dit API-adres bestaat niet")
+    response = client.get("/api/v1/nope", headers={"Accept-Language": "de"})
+    assert response.get_json()["error"]["message"].startswith("Diese API-Adresse gibt es nicht")
+    assert client.get("/api/v1/nope").get_json()["error"]["message"].startswith(
+        "Cette adresse de l'API")
+
+
+def test_a_404_page_in_english(client):
+    response = client.get("/groupes/personne-ne-sait?lang=en")
+    assert response.status_code == 404
+    text = visible_text(response.get_data(as_text=True))
+    assert "Group not found" in text and "Back to the search" in text
+
+
+def test_the_proposal_form_in_dutch(client):
+    html = client.get("/proposer?lang=nl").get_data(as_text=True)
+    assert html_lang(html) == "nl"
+    assert "Een groep voorstellen" in html and "Naam van de groep" in html
+    assert re.search(r'<form method="post" action="/proposer\?lang=nl"', html)

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Optional
 
+from ..translatable import N_
+
 # Days as Python's date.weekday() numbers them: 0 = Monday.
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
 # Parts of the day a text may give instead of hours ("tous les lundis soirs").
-PARTS_OF_DAY = {"matin": "le matin", "apres-midi": "l'après-midi", "soir": "le soir"}
+PARTS_OF_DAY = {"matin": N_("le matin"), "apres-midi": N_("l'après-midi"),
+                "soir": N_("le soir")}
 
 # Schedule.status values.
 EMPTY = "empty"              # no text at all

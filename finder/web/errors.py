@@ -25,31 +25,33 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..store import StoreError
+from ..translatable import N_
+from .i18n import current_lang, gettext, label, ngettext
 from .params import BadParameter
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Recherche impossible",
-    404: "Page introuvable",
-    405: "Action non prévue",
-    429: "Trop de recherches d'un coup",
-    500: "Erreur du site",
-    503: "Répertoire momentanément indisponible",
+    400: N_("Recherche impossible"),
+    404: N_("Page introuvable"),
+    405: N_("Action non prévue"),
+    429: N_("Trop de recherches d'un coup"),
+    500: N_("Erreur du site"),
+    503: N_("Répertoire momentanément indisponible"),
 }
 MESSAGES = {
-    400: "La demande contient une valeur que le site ne peut pas utiliser.",
-    404: "Cette page n'existe pas. L'adresse est peut-être incomplète ou ancienne.",
-    405: "Cette page ne s'utilise pas de cette façon.",
-    500: "Un problème est survenu de notre côté. Réessayez dans quelques minutes.",
-    503: "Le répertoire ne peut pas être consulté pour le moment. Réessayez dans quelques "
-         "minutes.",
+    400: N_("La demande contient une valeur que le site ne peut pas utiliser."),
+    404: N_("Cette page n'existe pas. L'adresse est peut-être incomplète ou ancienne."),
+    405: N_("Cette page ne s'utilise pas de cette façon."),
+    500: N_("Un problème est survenu de notre côté. Réessayez dans quelques minutes."),
+    503: N_("Le répertoire ne peut pas être consulté pour le moment. Réessayez dans "
+            "quelques minutes."),
 }
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
          429: "rate_limited", 500: "internal_error", 503: "unavailable"}
-API_NOT_FOUND = ("Cette adresse de l'API n'existe pas. La liste des adresses est dans "
-                 "/api/v1/openapi.json.")
-API_READ_ONLY = "L'API se lit seulement (GET)."
+API_NOT_FOUND = N_("Cette adresse de l'API n'existe pas. La liste des adresses est dans "
+                   "/api/v1/openapi.json.")
+API_READ_ONLY = N_("L'API se lit seulement (GET).")
 
 
 class ApiError(Exception):
@@ -76,11 +78,12 @@ def json_error(status: int, code: str, message: str, **extra) -> Response:
 def error_response(status: int, code: str = "", message: str = "", *, title: str = "",
                    headers: Optional[dict] = None, **extra) -> Response:
     """The error answer for this request: JSON (see `wants_json`) or the French page."""
-    message = message or MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    message = message or label(MESSAGES.get(status, MESSAGES[400 if status < 500 else 500]))
     if wants_json():
         response = json_error(status, code or CODES.get(status, "error"), message, **extra)
     else:
-        response = Response(_page(status, title or TITLES.get(status, "Erreur"), message),
+        response = Response(_page(status, title or label(TITLES.get(status, N_("Erreur"))),
+                                  message),
                             status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     response.headers.update(headers or {})
@@ -97,9 +100,11 @@ def _page(status: int, title: str, message: str) -> str:
     if _can_build_urls():
         return render_template("error.html", status=status, title=title, message=message)
     title, message = html.escape(title), html.escape(message)
-    return (f'<!doctype html><html lang="fr"><meta charset="utf-8"><title>{title}</title>'
-            f'<h1>{title}</h1><p>{message}</p><p><a href="/">Retour à la recherche</a></p>'
-            f"<p>(erreur {status})</p></html>")
+    back, code = html.escape(gettext("Retour à la recherche")), html.escape(
+        gettext("(erreur %(status)s)", status=status))
+    return (f'<!doctype html><html lang="{current_lang()}"><meta charset="utf-8">'
+            f'<title>{title}</title><h1>{title}</h1><p>{message}</p>'
+            f'<p><a href="/">{back}</a></p><p>{code}</p></html>')
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -121,30 +126,31 @@ def _store_error(exc: StoreError) -> Response:
 def _rate_limited(exc: RateLimitExceeded) -> Response:
     from .ratelimit import retry_after_seconds
     wait = retry_after_seconds()
-    delay = f"{wait}\u00a0seconde{'s' if wait > 1 else ''}"
+    delay = ngettext("%(num)s\u00a0seconde", "%(num)s\u00a0secondes", wait)
     if wants_json():
-        message = (f"Trop de demandes en peu de temps depuis cette adresse : réessayez dans "
-                   f"{delay}.")
+        message = gettext("Trop de demandes en peu de temps depuis cette adresse : réessayez "
+                          "dans %(delay)s.", delay=delay)
     else:
-        message = (f"Vous avez lancé beaucoup de recherches en peu de temps. Réessayez dans "
-                   f"{delay}\u00a0: la recherche fonctionnera de nouveau normalement.")
+        message = gettext("Vous avez lancé beaucoup de recherches en peu de temps. Réessayez "
+                          "dans %(delay)s\u00a0: la recherche fonctionnera de nouveau "
+                          "normalement.", delay=delay)
     return error_response(429, "rate_limited", message, retry_after=wait,
                           headers={"Retry-After": str(wait)})
 
 
 def _csrf_error(exc: CSRFError) -> Response:
     from .forms import MESSAGE, TITLE
-    return error_response(400, "csrf_failed", MESSAGE, title=TITLE)
+    return error_response(400, "csrf_failed", label(MESSAGE), title=label(TITLE))
 
 
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code if exc.code and 400 <= exc.code < 600 else 500
     api = request.path.startswith("/api/")
     if status == 404 and api:
-        return error_response(404, "not_found", API_NOT_FOUND)
+        return error_response(404, "not_found", label(API_NOT_FOUND))
     if isinstance(exc, MethodNotAllowed):
         allowed = ", ".join(exc.valid_methods or ("GET", "HEAD", "OPTIONS"))
-        return error_response(405, "method_not_allowed", API_READ_ONLY if api else "",
+        return error_response(405, "method_not_allowed", label(API_READ_ONLY) if api else "",
                               headers={"Allow": allowed})
     # Flask has already logged an unhandled exception (the 500's original_exception).
     code = CODES.get(status) or exc.name.lower().replace(" ", "_")

@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..translatable import N_
+from .i18n import gettext, label, ngettext
 from .params import SearchRequest
 
 LABELS = {
-    "q": "De quoi s'agit-il\u202f?",
-    "postcode": "Code postal, localité ou commune",
-    "commune": "Commune",
+    "q": N_("De quoi s'agit-il\u202f?"),
+    "postcode": N_("Code postal, localité ou commune"),
+    "commune": N_("Commune"),
 }
 
 
@@ -40,7 +42,8 @@ class FieldError:
     @property
     def summary(self) -> str:
         """The summary's link text: the field as labelled, then its message."""
-        return f"{self.label}\u202f: {self.message}"
+        return gettext("%(label)s\u202f: %(message)s", label=label(self.label),
+                       message=self.message)
 
     @property
     def summary_item(self) -> tuple[str, str]:
@@ -54,36 +57,36 @@ def search_field_errors(req: SearchRequest, page_url: Callable[..., str],
     errors = []
     if req.text_problem:
         errors.append(FieldError("q", req.text_problem, locked="q" in locked,
-                                 left_out="vos mots n'ont pas été cherchés"))
+                                 left_out=gettext("vos mots n'ont pas été cherchés")))
     problem = req.origin_problem
     if problem is not None:
         errors.append(_place_error(req, page_url, locked))
     if req.commune_problem:
         errors.append(FieldError(
             "commune", req.commune_problem, locked="commune" in locked,
-            left_out="aucun filtre de commune n'est appliqué",
+            left_out=gettext("aucun filtre de commune n'est appliqué"),
             suggestions=[(s, page_url(commune=s, page=None)) for s in req.commune_suggestions],
-            suggestions_intro="Vouliez-vous dire\u202f:"))
+            suggestions_intro=gettext("Vouliez-vous dire\u202f:")))
     return errors
 
 
 def _place_error(req: SearchRequest, page_url, locked: frozenset) -> FieldError:
     problem = req.origin_problem
-    message = problem.message or "Ce lieu n'a pas été trouvé."
-    left_out = "aucune distance n'est appliquée"
+    message = problem.message or gettext("Ce lieu n'a pas été trouvé.")
+    left_out = gettext("aucune distance n'est appliquée")
     if "postcode" in locked:
         return FieldError("postcode", message, left_out=left_out, locked=True)
     if problem.status == "outside":
-        hint = ("Tapez un code postal wallon ou bruxellois"
-                + (", ou choisissez une commune dans «\u00a0Commune\u00a0» ci-dessous."
-                   if "commune" not in locked else "."))
+        hint = (gettext("Tapez un code postal wallon ou bruxellois, ou choisissez une commune "
+                        "dans «\u00a0Commune\u00a0» ci-dessous.") if "commune" not in locked
+                else gettext("Tapez un code postal wallon ou bruxellois."))
         return FieldError("postcode", message, left_out=left_out, hint=hint)
     return FieldError(
         "postcode", message, left_out=left_out,
         suggestions=[(s, page_url(postcode=s, lat=None, lon=None, page=None))
                      for s in problem.suggestions],
-        suggestions_intro=("Choisissez\u202f:" if problem.status == "ambiguous"
-                           else "Vouliez-vous dire\u202f:"))
+        suggestions_intro=(gettext("Choisissez\u202f:") if problem.status == "ambiguous"
+                           else gettext("Vouliez-vous dire\u202f:")))
 
 
 def status_prefix(errors: list[FieldError]) -> str:
@@ -91,13 +94,13 @@ def status_prefix(errors: list[FieldError]) -> str:
     if not errors:
         return ""
     what = " ; ".join(f"{_what(e)} {e.left_out}" for e in errors)
-    return f"Erreur\u202f: {what}. "
+    return gettext("Erreur\u202f: %(what)s. ", what=what)
 
 
 def _what(error: FieldError) -> str:
-    return {"q": "votre recherche n'a pas pu être lue,",
-            "postcode": "le lieu n'a pas été compris,",
-            "commune": "la commune n'a pas été comprise,"}[error.name]
+    return {"q": gettext("votre recherche n'a pas pu être lue,"),
+            "postcode": gettext("le lieu n'a pas été compris,"),
+            "commune": gettext("la commune n'a pas été comprise,")}[error.name]
 
 
 def error_title(errors: list[FieldError]) -> str:
@@ -106,6 +109,6 @@ def error_title(errors: list[FieldError]) -> str:
         return ""
     first = errors[0].message.split(". ")[0].rstrip(". ")      # its first sentence
     more = len(errors) - 1
-    extra = f" (et {more} autre{'s' if more > 1 else ''} erreur{'s' if more > 1 else ''})" \
+    extra = ngettext(" (et %(num)s autre erreur)", " (et %(num)s autres erreurs)", more) \
         if more else ""
-    return f"Erreur\u202f: {first}{extra}"
+    return gettext("Erreur\u202f: %(first)s%(extra)s", first=first, extra=extra)

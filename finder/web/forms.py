@@ -8,14 +8,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from ..translatable import N_
+
 csrf = CSRFProtect()
 
-MESSAGE = ("Le formulaire a expiré ou ne vient pas de ce site, et rien n'a été enregistré. "
-           "Rechargez la page, puis recommencez : ce que vous aviez tapé est peut-être "
-           "encore affiché dans la page précédente de votre navigateur.")
+MESSAGE = N_("Le formulaire a expiré ou ne vient pas de ce site, et rien n'a été "
+             "enregistré. Rechargez la page, puis recommencez : ce que vous aviez tapé est "
+             "peut-être encore affiché dans la page précédente de votre navigateur.")
 
 
-TITLE = "Formulaire expiré"         # the answer to a CSRFError: errors.py
+TITLE = N_("Formulaire expiré")         # the answer to a CSRFError: errors.py
 
 
 def init_app(app: Flask) -> CSRFProtect:

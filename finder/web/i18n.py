@@ -22,8 +22,12 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import urlencode
 
+from datetime import date
+
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
+from markupsafe import Markup
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext  # noqa: F401
 
 DEFAULT = "fr"
@@ -71,10 +75,69 @@ def current_lang() -> str:
     return str(get_locale() or DEFAULT)
 
 
+# Babel's locale for each language: Belgian usage, British English.
+BABEL_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "de": "de_BE", "en": "en_GB"}
+
+
+def babel_locale() -> str:
+    return BABEL_LOCALES[current_lang()]
+
+
 def number(value: float, decimals: int = 1) -> str:
     """A number in the page's language, with at most `decimals` decimals (7,5 / 7.5)."""
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=current_lang())
+    return format_decimal(value, format=pattern, locale=babel_locale())
+
+
+def long_date(day: date) -> str:
+    """24 januari 2023 · 24. Januar 2023 · 24 January 2023 (French: render.french_date)."""
+    return format_date(day, format="long", locale=babel_locale())
+
+
+def month_year(day: date) -> str:
+    """januari 2023 · Januar 2023 · January 2023."""
+    return format_date(day, format="LLLL y", locale=babel_locale())
+
+
+def label(text: str) -> str:
+    """A label marked with N_ (models, schedules), in the page's language."""
+    return gettext(text) if text else text
+
+
+# A date in a schedule: 'dinsdag 15 december', 'Dienstag, 15. Dezember', 'Tuesday 15
+# December' (the year added when it is not this year's).
+_DAY_PATTERNS = {"nl": "EEEE d MMMM", "de": "EEEE, d. MMMM", "en": "EEEE d MMMM"}
+
+
+def schedule_language():
+    """How schedules read on this page (schedule/display.py's Language)."""
+    from babel.dates import format_time
+    from ..schedule.display import FRENCH, Language
+    lang = current_lang()
+    if lang == DEFAULT:
+        return FRENCH
+    locale, pattern = BABEL_LOCALES[lang], _DAY_PATTERNS[lang]
+
+    def day(value, today=None):
+        year = today is not None and value.year != today.year
+        return format_date(value, format=pattern + (" y" if year else ""), locale=locale)
+
+    return Language(translate=gettext, day=day,
+                    clock=lambda moment: format_time(moment, format="HH:mm", locale=locale))
+
+
+def weekday_name(index: int) -> str:
+    """0 (Monday) → 'lundi', 'maandag', 'Montag', 'Monday'."""
+    from babel.dates import get_day_names
+    return get_day_names("wide", locale=babel_locale())[index]
+
+
+def commune_name(commune) -> str:
+    """A commune's name for the page: its Dutch name on a Dutch page where it has one
+    (Brussels' communes, 'Elsene'), else its French name."""
+    if current_lang() == "nl" and getattr(commune, "name_nl", ""):
+        return commune.name_nl
+    return commune.name_fr
 
 
 def _add_lang(endpoint: str, values: dict) -> None:
@@ -105,13 +168,17 @@ def _switch_links() -> list[dict]:
 def _context() -> dict:
     if not has_request_context():
         return {"page_lang": DEFAULT, "languages": [], "inventory_lang": INVENTORY_LANG,
-                "url_lang": None, "translated": False}
+                "url_lang": None, "translated": False, "inv_lang": ""}
     return {
         "page_lang": current_lang(),
         "languages": _switch_links(),
         "inventory_lang": INVENTORY_LANG,
         "url_lang": url_lang(),
         "translated": current_lang() != INVENTORY_LANG,
+        # ' lang="fr"' on an element holding the inventory's own words, on a page in
+        # another language (screen readers then read them as French).
+        "inv_lang": Markup(f' lang="{INVENTORY_LANG}"') if current_lang() != INVENTORY_LANG
+        else "",
     }
 
 

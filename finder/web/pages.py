@@ -16,15 +16,15 @@ from . import mapdata
 from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
 from ..audience import AUDIENCES
-from ..models import CHAPTERS, PRECISION_LABELS, SERVICE_LABELS
-from ..schedule.filters import left_out_message
+from ..models import CHAPTERS, SERVICE_LABELS
+from ..schedule.model import WEEKDAYS_FR
 from .clock import request_moment
 from .errors import error_response
 from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
                      run_search)
-from .i18n import current_lang, gettext
+from .i18n import commune_name, current_lang, gettext, label, ngettext, weekday_name
 from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -135,11 +135,11 @@ def _origin_label(req: SearchRequest) -> str:
     if o is None:
         return ""
     if req.located_by_browser:
-        return "votre position"
+        return gettext("votre position")
     if o.precision == "locality" and o.postcode and o.locality:
         return f"{o.postcode}\u00a0{o.locality}"
     if o.commune is not None:
-        return o.commune.name_fr
+        return commune_name(o.commune)
     return o.query
 
 
@@ -148,30 +148,38 @@ def _origin_note(req: SearchRequest) -> str:
     if o is None:
         return ""
     if req.located_by_browser:
-        return "Distances à vol d'oiseau depuis votre position."
-    where = PRECISION_LABELS.get(o.precision or "", "lieu")
-    return (f"Distances à vol d'oiseau depuis le centre de la {where} "
-            f"{_origin_label(req)}.")
+        return gettext("Distances à vol d'oiseau depuis votre position.")
+    if o.precision == "locality":
+        return gettext("Distances à vol d'oiseau depuis le centre de la localité %(place)s.",
+                       place=_origin_label(req))
+    return gettext("Distances à vol d'oiseau depuis le centre de la commune %(place)s.",
+                   place=_origin_label(req))
 
 
 def _summary(req: SearchRequest, total: int, pages: int) -> str:
     """The results count, announced to screen readers (role=status)."""
-    about = f" pour «\u00a0{req.text}\u00a0»" if req.query.text else ""
-    places = plural(total, "lieu de réunion", "lieux de réunion") + about
-    paging = f", page {req.page} sur {pages}" if pages > 1 else ""
+    about = (gettext(" pour «\u00a0%(words)s\u00a0»", words=req.text)
+             if req.query.text else "")
+    places = ngettext("%(num)s\u00a0lieu de réunion", "%(num)s\u00a0lieux de réunion",
+                      total) + about
+    paging = (gettext(", page %(page)s sur %(pages)s", page=req.page, pages=pages)
+              if pages > 1 else "")
     if req.commune is not None:
-        where = f"dans la commune de {req.commune.name_fr}"
+        where = gettext("dans la commune de %(commune)s", commune=commune_name(req.commune))
         if not total:
-            return f"Aucun lieu de réunion{about} {where}."
+            return gettext("Aucun lieu de réunion%(about)s %(where)s.", about=about,
+                           where=where)
         return f"{places} {where}{paging}."
     if req.origin is not None and req.query.radius_km is not None:
-        where = f"à moins de {req.radius_km}\u00a0km de {_origin_label(req)}"
+        where = gettext("à moins de %(km)s\u00a0km de %(place)s", km=req.radius_km,
+                        place=_origin_label(req))
         if not total:
-            return f"Aucun groupe{about} {where}."
+            return gettext("Aucun groupe%(about)s %(where)s.", about=about, where=where)
         return f"{places} {where}{paging}."
-    everywhere = " dans tout le répertoire" if req.origin_problem is not None else ""
+    everywhere = gettext(" dans tout le répertoire") if req.origin_problem is not None else ""
     if not total:
-        return f"Aucun lieu de réunion{about}{everywhere} ne correspond à ces critères."
+        return gettext("Aucun lieu de réunion%(about)s%(everywhere)s ne correspond à ces "
+                       "critères.", about=about, everywhere=everywhere)
     return f"{places}{everywhere}{paging}."
 
 
@@ -199,7 +207,8 @@ def _wider(req: SearchRequest, total: int, nearest: list, page_url,
         bigger = [r for r in bigger if r >= nearest[0].distance_km]
     if not bigger:
         return None
-    return (f"Chercher à moins de {bigger[0]}\u00a0km", page_url(radius_km=bigger[0], page=None))
+    return (gettext("Chercher à moins de %(km)s\u00a0km", km=bigger[0]),
+            page_url(radius_km=bigger[0], page=None))
 
 
 @dataclass
@@ -211,30 +220,40 @@ class ActiveFilter:
 
 def _filters(req: SearchRequest, page_url, locked: frozenset) -> list[ActiveFilter]:
     """Every filter in force, each with a link that removes it (the page lists them)."""
+    days = [weekday_name(WEEKDAYS_FR.index(d)) for d in req.days if d in WEEKDAYS_FR]
     shown = [
-        ("q", "Recherche", f"«\u00a0{req.text}\u00a0»" if req.query.text else ""),
-        ("chapter", "Sujet", dict((s, t) for s, t, _ in CHAPTERS).get(req.chapter, "")),
-        ("theme", "Thème", req.theme),
-        ("commune", "Commune", req.commune.name_fr if req.commune is not None else ""),
-        ("audience", "Pour", AUDIENCES.get(req.audience, "").lower()),
-        ("service", "Propose", SERVICE_LABELS.get(req.service, "").lower()),
-        ("free", "Gratuit", "seulement les groupes gratuits" if req.free else ""),
-        ("day", "Jour", " ou ".join(req.days)),
-        ("moment", "Moment", MOMENT_LABELS.get(req.moment, "").lower()),
-        ("semaine", "Quand", "cette semaine (7 prochains jours)" if req.this_week else ""),
+        ("q", gettext("Recherche"),
+         gettext("«\u00a0%(words)s\u00a0»", words=req.text) if req.query.text else ""),
+        ("chapter", gettext("Sujet"),
+         label(dict((s, t) for s, t, _ in CHAPTERS).get(req.chapter, ""))),
+        ("theme", gettext("Thème"), req.theme),
+        ("commune", gettext("Commune"),
+         commune_name(req.commune) if req.commune is not None else ""),
+        ("audience", gettext("Pour"), label(AUDIENCES.get(req.audience, "")).lower()),
+        ("service", gettext("Propose"), label(SERVICE_LABELS.get(req.service, "")).lower()),
+        ("free", gettext("Gratuit"),
+         gettext("seulement les groupes gratuits") if req.free else ""),
+        ("day", gettext("Jour"), gettext(" ou ").join(days)),
+        ("moment", gettext("Moment"), label(MOMENT_LABELS.get(req.moment, "")).lower()),
+        ("semaine", gettext("Quand"),
+         gettext("cette semaine (7 prochains jours)") if req.this_week else ""),
     ]
-    return [ActiveFilter(label, value, None if name in locked
+    return [ActiveFilter(name_, value, None if name in locked
                          else page_url(**{name: None, "page": None}))
-            for name, label, value in shown if value]
+            for name, name_, value in shown if value]
 
 
 def _schedule_notices(req: SearchRequest, outcome) -> list[Notice]:
     """A schedule filter never hides a place whose schedule is unknown without saying so."""
     if not req.query.has_schedule_filter or not outcome.unknown_schedule_left_out:
         return []
-    return [Notice(left_out_message(outcome.unknown_schedule_left_out), level="info",
-                   hint="Leur horaire est à confirmer par téléphone : retirez le filtre "
-                        "d'horaire pour les voir.")]
+    count = outcome.unknown_schedule_left_out
+    return [Notice(ngettext("%(num)s lieu dont l'horaire n'est pas connu n'est pas affiché.",
+                            "%(num)s lieux dont l'horaire n'est pas connu ne sont pas "
+                            "affichés.", count),
+                   level="info",
+                   hint=gettext("Leur horaire est à confirmer par téléphone : retirez le "
+                                "filtre d'horaire pour les voir."))]
 
 
 def _text_notices(req: SearchRequest, outcome) -> list[Notice]:
@@ -245,15 +264,18 @@ def _text_notices(req: SearchRequest, outcome) -> list[Notice]:
         return []
     out = []
     for typed, instead in text.corrections:
-        out.append(Notice(f"«\u00a0{typed}\u00a0» ne figure pas dans le répertoire\u202f: "
-                          f"nous avons aussi cherché «\u00a0{instead}\u00a0».", level="info"))
+        out.append(Notice(gettext("«\u00a0%(typed)s\u00a0» ne figure pas dans le "
+                                  "répertoire\u202f: nous avons aussi cherché "
+                                  "«\u00a0%(instead)s\u00a0».", typed=typed, instead=instead),
+                          level="info"))
     if text.expansions and text.matched:
         said = " ; ".join(f"«\u00a0{e}\u00a0» → {', '.join(t)}" for e, t in text.expansions)
-        out.append(Notice(f"Nous avons aussi cherché les mots du répertoire\u202f: {said}.",
-                          level="info"))
+        out.append(Notice(gettext("Nous avons aussi cherché les mots du répertoire\u202f: "
+                                  "%(words)s.", words=said), level="info"))
     if text.partial:
-        out.append(Notice("Aucun groupe ne correspond à tous vos mots\u202f: voici ceux qui "
-                          "correspondent à une partie d'entre eux.", level="info"))
+        out.append(Notice(gettext("Aucun groupe ne correspond à tous vos mots\u202f: voici "
+                                  "ceux qui correspondent à une partie d'entre eux."),
+                          level="info"))
     return out
 
 
@@ -262,7 +284,7 @@ def _no_match(outcome, page_url) -> Optional[dict]:
     text = outcome.text
     if text is None or not text.words or text.matched:
         return None
-    chapter = dict((s, t) for s, t, _ in CHAPTERS).get(text.chapter or "", "")
+    chapter = label(dict((s, t) for s, t, _ in CHAPTERS).get(text.chapter or "", ""))
     return {
         "text": text.text,
         "themes": [(t, page_url(q=t, theme=None, page=None)) for t in text.closest_themes],
@@ -278,9 +300,10 @@ def group(slug: str):
     store, geography = get_store(), get_geography()
     found = store.group_by_slug(slug) if len(slug) <= MAX_SLUG else None
     if found is None:
-        return error_response(404, "group_not_found", title="Groupe introuvable",
-                              message="Ce groupe ne figure pas (ou plus) dans le répertoire. "
-                                      "Il a peut-être changé de nom ou cessé ses activités.")
+        return error_response(404, "group_not_found", title=gettext("Groupe introuvable"),
+                              message=gettext("Ce groupe ne figure pas (ou plus) dans le "
+                                              "répertoire. Il a peut-être changé de nom ou "
+                                              "cessé ses activités."))
     moment = request_moment()
     view = group_view(found, geography, moment, upcoming=UPCOMING_DATES)
     map_parts = (mapview.map_for_group(found, geography, tiles_config(), moment=moment)

@@ -17,6 +17,7 @@ from ..db import get_inventory
 from ..models import CHAPTER_SLUGS, SERVICE_LABELS, Commune, Query, Resolved, SearchOutcome
 from ..schedule.filters import MOMENTS
 from ..schedule.model import WEEKDAYS_FR
+from ..translatable import N_
 from ..text import words
 from ..textindex import STOPWORDS
 from .clock import request_moment
@@ -26,9 +27,9 @@ DEFAULT_RADIUS = 20
 MAX_TEXT = 100
 MAX_PAGE = 10000
 MAX_QUERY = 100          # "De quoi s'agit-il ?": longer is not a description, it is a text
-MOMENT_LABELS = {"matin": "Le matin (avant 12\u00a0h)",
-                 "apres-midi": "L'après-midi (de 12\u00a0h à 18\u00a0h)",
-                 "soir": "Le soir (dès 18\u00a0h)"}
+MOMENT_LABELS = {"matin": N_("Le matin (avant 12\u00a0h)"),
+                 "apres-midi": N_("L'après-midi (de 12\u00a0h à 18\u00a0h)"),
+                 "soir": N_("Le soir (dès 18\u00a0h)")}
 FREE_VALUES = {"1": True, "oui": True, "true": True, "0": False, "non": False, "false": False}
 
 

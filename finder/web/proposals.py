@@ -10,7 +10,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from .. import proposals
 from ..db import get_geography, get_store, get_writer
 from ..models import CHAPTERS, KINDS
+from ..translatable import N_
 from .errors import error_response
+from .i18n import gettext, label
 from .throttle import client, get_throttle, too_many
 
 bp = Blueprint("proposals", __name__)
@@ -20,14 +22,18 @@ MAX_SLUG = 200
 TOO_MANY = ("Merci ! Nous avons déjà reçu plusieurs propositions depuis cette adresse. "
             "Réessayez dans {delay}, ou écrivez-nous par courriel.")
 LABELS = {
-    "name": "Nom du groupe", "chapter": "Sujet", "kind": "Type de groupe",
-    "description": "Description (ce que fait le groupe, pour qui)", "phone": "Téléphone",
-    "email": "Courriel du groupe", "website": "Site web du groupe", "cost": "Coût",
-    "place_label": "Nom du lieu de réunion", "street": "Rue et numéro",
-    "postcode": "Code postal", "locality": "Localité", "commune": "Commune",
-    "schedule": "Quand se réunit-il ?", "message": "Votre message",
-    "proposer_email": "Votre adresse e-mail (facultatif)",
+    "name": N_("Nom du groupe"), "chapter": N_("Sujet"), "kind": N_("Type de groupe"),
+    "description": N_("Description (ce que fait le groupe, pour qui)"), "phone": N_("Téléphone"),
+    "email": N_("Courriel du groupe"), "website": N_("Site web du groupe"), "cost": N_("Coût"),
+    "place_label": N_("Nom du lieu de réunion"), "street": N_("Rue et numéro"),
+    "postcode": N_("Code postal"), "locality": N_("Localité"), "commune": N_("Commune"),
+    "schedule": N_("Quand se réunit-il ?"), "message": N_("Votre message"),
+    "proposer_email": N_("Votre adresse e-mail (facultatif)"),
 }
+
+
+def _labels() -> dict:
+    return {name: label(text) for name, text in LABELS.items()}
 
 
 def _budget() -> dict:
@@ -62,16 +68,18 @@ def propose():
         values |= {"proposer_email": email, "message": message}
         status = 400
     return render_template("proposal_new.html", values=values, problems=problems,
-                           labels=LABELS, chapters=[(s, t) for s, t, _ in CHAPTERS],
-                           kinds=KINDS, honeypot=HONEYPOT), status
+                           labels=_labels(), chapters=[(s, label(t)) for s, t, _ in CHAPTERS],
+                           kinds={k: label(v) for k, v in KINDS.items()},
+                           honeypot=HONEYPOT), status
 
 
 @bp.route("/groupes/<slug>/signaler", methods=["GET", "POST"])
 def report(slug: str):
     group = get_store().group_by_slug(slug) if len(slug) <= MAX_SLUG else None
     if group is None:
-        return error_response(404, "group_not_found", title="Groupe introuvable",
-                              message="Ce groupe ne figure pas (ou plus) dans le répertoire.")
+        return error_response(404, "group_not_found", title=gettext("Groupe introuvable"),
+                              message=gettext("Ce groupe ne figure pas (ou plus) dans le "
+                                              "répertoire."))
     from ..editing import group_form
     values, problems, status = group_form(group), {}, 200
     if request.method == "POST":
@@ -87,6 +95,6 @@ def report(slug: str):
         values = values | data | {"proposer_email": email, "message": message}
         status = 400
     return render_template("proposal_report.html", group=group, values=values,
-                           problems=problems, labels=LABELS, honeypot=HONEYPOT,
+                           problems=problems, labels=_labels(), honeypot=HONEYPOT,
                            fields=proposals.CORRECTION_FIELDS,
                            back=url_for("pages.group", slug=group.slug)), status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Optional
 from urllib.parse import quote
 
@@ -20,6 +21,8 @@ from ..schedule import ScheduleView, schedule_view
 from ..schedule.model import MONTHS_FR
 from ..serialize import public_place
 from ..translatable import N_
+from .i18n import (current_lang, gettext, label, long_date, month_year, number,
+                   schedule_language)
 
 
 MONTHS = MONTHS_FR
@@ -96,11 +99,12 @@ def french_number(value: float, decimals: int = 1) -> str:
 
 
 def format_km(distance: float, approximate: bool = False) -> str:
-    """7.46 → '7,5 km'; 23.4 → '23 km'; approximate: '≈ 7,5 km'. Non-breaking spaces."""
+    """7.46 → '7,5 km' ('7.5 km' in English); 23.4 → '23 km'; approximate: '≈ 7,5 km'.
+    Non-breaking spaces."""
     if distance < 0.95:
-        text = f"moins de{NBSP}1{NBSP}km"
+        text = gettext("moins de\u00a01\u00a0km")
         return f"≈{NBSP}1{NBSP}km" if approximate else text
-    value = french_number(distance, 1) if distance < 9.95 else f"{round(distance):d}"
+    value = number(distance, 1) if distance < 9.95 else f"{round(distance):d}"
     text = f"{value}{NBSP}km"
     return f"≈{NBSP}{text}" if approximate else text
 
@@ -122,16 +126,34 @@ def french_date(text: str) -> str:
     return text
 
 
+def page_date(text: str) -> str:
+    """french_date in the page's language: '24 januari 2023', '24. Januar 2023'…"""
+    if current_lang() == "fr":
+        return french_date(text)
+    text = (text or "").strip()
+    m = _ISO_DATE.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        try:
+            return long_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return text
+    m = _ISO_MONTH.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return month_year(date(int(m.group(1)), int(m.group(2)), 1))
+    return text
+
+
 def published_phrase(source_date: str) -> str:
-    """'informations publiées le 24 janvier 2023' / '… en septembre 2021' / '… en 2012'."""
+    """'informations publiées le 24 janvier 2023' / '… en septembre 2021' / '… en 2012'
+    (in the page's language)."""
     text = (source_date or "").strip()
     if not text:
-        return "date de publication non indiquée par la source"
+        return gettext("date de publication non indiquée par la source")
     if _ISO_DATE.match(text):
-        return f"informations publiées le {french_date(text)}"
+        return gettext("informations publiées le %(date)s", date=page_date(text))
     if _ISO_MONTH.match(text) or re.match(r"^\d{4}\b", text):
-        return f"informations publiées en {french_date(text)}"
-    return f"informations publiées : {text}"
+        return gettext("informations publiées en %(date)s", date=page_date(text))
+    return gettext("informations publiées : %(text)s", text=text)
 
 
 # ----- view models -------------------------------------------------------------------
@@ -180,22 +202,29 @@ def place_view(place: Place, geography, moment=None, upcoming: int = 1) -> Place
     public = public_place(place, geography)
     precision = public.precision or "commune"
     approximate = precision != "exact"
-    where = PRECISION_LABELS.get(precision, "commune")
     if not place.show_exact:
-        note = "Lieu exact non publié : seule la commune est indiquée."
-        short = "lieu exact non publié"
-    elif approximate and public.street:
-        note = (f"La position exacte de cette adresse n'est pas connue : sur la carte, "
-                f"le point marque le centre de la {where}.")
+        note = gettext("Lieu exact non publié : seule la commune est indiquée.")
+        short = gettext("lieu exact non publié")
+    elif approximate and public.street and precision == "locality":
+        note = gettext("La position exacte de cette adresse n'est pas connue : sur la carte, "
+                       "le point marque le centre de la localité.")
         short = ""
+    elif approximate and public.street:
+        note = gettext("La position exacte de cette adresse n'est pas connue : sur la carte, "
+                       "le point marque le centre de la commune.")
+        short = ""
+    elif approximate and precision == "locality":
+        note = gettext("Adresse exacte non connue : sur la carte, le point marque le centre "
+                       "de la localité.")
+        short = gettext("adresse exacte non connue")
     elif approximate:
-        note = (f"Adresse exacte non connue : sur la carte, le point marque le centre "
-                f"de la {where}.")
-        short = "adresse exacte non connue"
+        note = gettext("Adresse exacte non connue : sur la carte, le point marque le centre "
+                       "de la commune.")
+        short = gettext("adresse exacte non connue")
     else:
         note = short = ""
     schedule = (schedule_view(place.schedule_parsed, moment, count=upcoming,
-                              meeting_place=place.meeting_place)
+                              meeting_place=place.meeting_place, lang=schedule_language())
                 if moment is not None and place.schedule_parsed is not None else None)
     if schedule is not None and not (schedule.text or schedule.note):
         schedule = None                   # an office without a schedule: nothing to say
@@ -211,16 +240,16 @@ def group_view(group: Group, geography=None, moment=None, upcoming: int = 1) -> 
               if geography is not None else [])
     return GroupView(
         group=group,
-        chapter_title=CHAPTER_TITLES.get(group.chapter, group.chapter),
-        kind_label=KINDS.get(group.kind, group.kind),
-        services=[SERVICE_LABELS.get(s, s) for s in group.services],
+        chapter_title=label(CHAPTER_TITLES.get(group.chapter, group.chapter)),
+        kind_label=label(KINDS.get(group.kind, group.kind)),
+        services=[label(SERVICE_LABELS.get(s, s)) for s in group.services],
         phone_href=tel_href(group.phone),
         email_href=mailto_href(group.email),
         website_href=website,
         website_text=display_host(website) if website else group.website,
         source_href=source,
         published=published_phrase(group.source_date),
-        checked=french_date(group.checked_on),
+        checked=page_date(group.checked_on),
         places=places,
         stale=is_stale(group),
     )
@@ -233,8 +262,10 @@ def result_view(result: Result, geography, moment=None) -> ResultView:
     text = note = ""
     if distance is not None:
         text = format_km(distance, approximate=pv.approximate)
-        if pv.precision in ("locality", "commune"):
-            note = f"(centre de la {PRECISION_LABELS[pv.precision]})"
+        if pv.precision == "locality":
+            note = gettext("(centre de la localité)")
+        elif pv.precision == "commune":
+            note = gettext("(centre de la commune)")
     return ResultView(group=group_view(result.group), place=pv, distance_km=distance,
                       distance_text=text, distance_note=note,
                       anchor=f"lieu-{result.place.id}" if result.place.id is not None

@@ -14,6 +14,8 @@ from ..audience import AUDIENCES
 from ..models import CHAPTERS, SERVICE_LABELS
 from ..schedule.model import WEEKDAYS_FR
 from .params import MOMENT_LABELS, RADIUS_CHOICES, SearchRequest
+from ..translatable import N_
+from .i18n import gettext, label, weekday_name
 
 
 def form_choices(inventory, geography, req: SearchRequest) -> dict:
@@ -21,14 +23,14 @@ def form_choices(inventory, geography, req: SearchRequest) -> dict:
     themes = inventory.themes
     return {
         "radius_choices": RADIUS_CHOICES,
-        "chapters": [(slug, title) for slug, title, _ in CHAPTERS],
+        "chapters": [(slug, label(title)) for slug, title, _ in CHAPTERS],
         "themes": themes.by_chapter,
         "unknown_theme": req.theme if req.theme and req.theme not in themes.known else "",
         "commune_options": commune_options(inventory, geography),
-        "audiences": list(AUDIENCES.items()),
-        "services": list(SERVICE_LABELS.items()),
-        "days": [(d, d.capitalize()) for d in WEEKDAYS_FR],
-        "moments": list(MOMENT_LABELS.items()),
+        "audiences": [(k, label(v)) for k, v in AUDIENCES.items()],
+        "services": [(k, label(v)) for k, v in SERVICE_LABELS.items()],
+        "days": [(d, weekday_name(i).capitalize()) for i, d in enumerate(WEEKDAYS_FR)],
+        "moments": [(k, label(v)) for k, v in MOMENT_LABELS.items()],
         "more_summary": more_summary,
         "more_open": bool(req.commune_text or req.theme or req.audience or req.service
                           or req.free or req.days or req.moment or req.this_week
@@ -41,10 +43,10 @@ def more_summary(audience: bool, service: bool, free: bool, commune: bool,
                  theme: bool, when: bool = False) -> str:
     """'pour qui, ce qui est proposé, gratuit, commune, thème, quand': the criteria behind
     the fold."""
-    names = [n for n, shown in (("pour qui", audience), ("ce qui est proposé", service),
-                                ("gratuit", free), ("commune", commune), ("thème", theme),
-                                ("quand", when))
-             if shown]
+    names = [gettext(n) for n, shown in (
+        (N_("pour qui"), audience), (N_("ce qui est proposé"), service),
+        (N_("gratuit"), free), (N_("commune"), commune), (N_("thème"), theme),
+        (N_("quand"), when)) if shown]
     return ", ".join(names)
 
 
