@@ -100,6 +100,7 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("finder", "templates"),
 # The printed inventory stays French: the site's partials it includes (crisis lines) mark
 # their words for translation, which here give the French itself.
 _ENV.install_null_translations(newstyle=True)
+_ENV.globals["inv_lang"] = ""            # the whole brochure is French (its <html lang>)
 _ENV.filters["capitalize_first"] = _capitalize_first
 _ENV.filters["url_host"] = display_host
 

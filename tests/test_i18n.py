@@ -288,3 +288,24 @@ def test_the_proposal_form_in_dutch(client):
     assert html_lang(html) == "nl"
     assert "Een groep voorstellen" in html and "Naam van de groep" in html
     assert re.search(r'<form method="post" action="/proposer\?lang=nl"', html)
+
+
+def test_the_builder_fixes_the_embed_language_in_its_snippet(client):
+    html = client.get("/embed/builder?embed_lang=de&chapter=maladie").get_data(as_text=True)
+    assert html_lang(html) == "fr"                  # the builder itself stays in its language
+    snippet = re.search(r"data-snippet-iframe>(.*?)</textarea>", html, re.S).group(1)
+    assert "lang=de" in snippet and "chapter=maladie" in snippet
+    embed = client.get("/embed?chapter=maladie&lang=de").get_data(as_text=True)
+    assert html_lang(embed) == "de"
+    full = re.search(r'class="embed-full" href="([^"]+)"', embed).group(1)
+    assert "lang=de" in full                          # the full site opens in German too
+    assert 'lang="de"' in html and ">Deutsch</option>" in html
+
+
+def test_without_a_preset_the_snippet_leaves_the_language_to_the_visitor(client):
+    html = client.get("/embed/builder?lang=nl&chapter=maladie").get_data(as_text=True)
+    assert html_lang(html) == "nl"
+    snippet = re.search(r"data-snippet-iframe>(.*?)</textarea>", html, re.S).group(1)
+    assert "chapter=maladie" in snippet and "lang=" not in snippet
+    embed = client.get("/embed", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert html_lang(embed) == "en"

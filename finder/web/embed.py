@@ -1,7 +1,8 @@
 """The finder for partner sites: /embed (in their iframe) and /embed/builder (to make one).
 
 /embed takes the page's search parameters (q, postcode, radius_km, chapter, theme, commune,
-audience, service, free, day, moment, semaine, lat, lon, page); the partner fixes some of them in the URL and hides their controls with
+audience, service, free, day, moment, semaine, lat, lon, page) and lang (web/i18n.py: the
+builder's "embed_lang" preset); the partner fixes some of them in the URL and hides their controls with
 lock=chapter,theme,... The page keeps the crisis lines, the demo banner and the
 attribution, and links to the full site with the same search.
 
@@ -16,7 +17,7 @@ from ..audience import AUDIENCES
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, SERVICE_LABELS
 from ..schedule.model import WEEKDAYS_FR
-from . import framing, security
+from . import framing, i18n, security
 from .pagecache import cached_page
 from .pages import render_finder
 from .params import MOMENT_LABELS, RADIUS_CHOICES, BadParameter
@@ -75,7 +76,7 @@ def embed():
 
 def _full_site_url() -> str:
     """The same search on the full site (absolute: the link leaves the iframe)."""
-    keep = PRESETS + ("lat", "lon", "page")
+    keep = PRESETS + ("lat", "lon", "page", "lang")
     args = {k: v for k in keep if (v := ",".join(
         x.strip() for x in request.args.getlist(k) if x.strip()))}
     return security.public_url("pages.index", **args)
@@ -94,12 +95,18 @@ def builder():
     query = {k: v for k, v in presets.items() if v and not (k == "radius_km" and v == "20")}
     if lock:
         query["lock"] = ",".join(lock)
+    # The embed's language: fixed by the partner (field embed_lang, so that it does not
+    # change the builder's own language), else each visitor's browser chooses.
+    embed_lang = (args.get("embed_lang") or "").strip().lower()
+    embed_lang = embed_lang if embed_lang in i18n.LANGUAGES else ""
+    query["lang"] = embed_lang or None
     embed_url = security.public_url("embed.embed", **query)
     # Unversioned (no ?v=): partners paste it once, it must keep working after updates.
     resize_url = security.public_url("static", filename="js/embed-resize.js").split("?")[0]
     return render_template(
         "embed_builder.html",
         presets=presets, lock=lock, lockable=[(k, LOCK_LABELS[k]) for k in LOCKABLE],
+        embed_lang=embed_lang, embed_languages=list(i18n.NATIVE_NAMES.items()),
         height=height, embed_url=embed_url,
         embed_base=security.public_url("embed.embed"),
         iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,

@@ -18,6 +18,7 @@ from ..models import CHAPTER_SLUGS, SERVICE_LABELS, Commune, Query, Resolved, Se
 from ..schedule.filters import MOMENTS
 from ..schedule.model import WEEKDAYS_FR
 from ..translatable import N_
+from .i18n import gettext, label as label_
 from ..text import words
 from ..textindex import STOPWORDS
 from .clock import request_moment
@@ -92,8 +93,9 @@ class SearchRequest:
 def _text(args: Mapping, name: str, label: str) -> str:
     value = (args.get(name) or "").strip()
     if len(value) > MAX_TEXT:
-        raise BadParameter(name, f"{label} est trop long ({len(value)} caractères ; "
-                                 f"{MAX_TEXT} au plus).")
+        raise BadParameter(name, gettext("%(what)s est trop long (%(n)s caractères ; "
+                                         "%(max)s au plus).", what=label_(label),
+                                         n=len(value), max=MAX_TEXT))
     return value
 
 
@@ -104,23 +106,30 @@ def _number(args: Mapping, name: str, label: str) -> Optional[float]:
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise BadParameter(name, f"{label} n'est pas un nombre : « {raw[:20]} ».") from None
+        raise BadParameter(name, _not_a_number(label, raw)) from None
     if not math.isfinite(value):
-        raise BadParameter(name, f"{label} n'est pas un nombre : « {raw[:20]} ».")
+        raise BadParameter(name, _not_a_number(label, raw))
     return value
+
+
+def _not_a_number(label: str, raw: str) -> str:
+    return gettext("%(what)s n'est pas un nombre : « %(raw)s ».", what=label_(label),
+                   raw=raw[:20])
 
 
 def _choice(args: Mapping, name: str, allowed, message: str) -> str:
     value = (args.get(name) or "").strip()
     if value and value not in allowed:
-        raise BadParameter(name, message + " Valeurs permises : " + ", ".join(allowed) + ".")
+        raise BadParameter(name, gettext("%(message)s Valeurs permises : %(allowed)s.",
+                                         message=label_(message), allowed=", ".join(allowed)))
     return value
 
 
 def _yes_no(args: Mapping, name: str, meaning: str) -> bool:
     raw = (args.get(name) or "").strip().lower()
     if raw and raw not in FREE_VALUES:
-        raise BadParameter(name, f"Paramètre « {name} » : écrivez 1 ({meaning}) ou 0.")
+        raise BadParameter(name, gettext("Paramètre « %(name)s » : écrivez 1 (%(meaning)s) ou 0.",
+                                         name=name, meaning=label_(meaning)))
     return FREE_VALUES.get(raw, False)
 
 
@@ -137,9 +146,9 @@ def _days(args: Mapping) -> tuple[str, ...]:
         elif value in WEEKDAYS_FR:
             found.add(WEEKDAYS_FR.index(value))
         else:
-            raise BadParameter("day", f"Jour inconnu : « {value[:20]} ». Écrivez un jour de "
-                               "la semaine (lundi … dimanche) ou son numéro (1 = lundi … "
-                               "7 = dimanche).")
+            raise BadParameter("day", gettext(
+                "Jour inconnu : « %(value)s ». Écrivez un jour de la semaine (lundi … "
+                "dimanche) ou son numéro (1 = lundi … 7 = dimanche).", value=value[:20]))
     return tuple(WEEKDAYS_FR[d] for d in sorted(found))
 
 
@@ -149,49 +158,50 @@ def parse_text(raw: str) -> tuple[str, str]:
     if not text:
         return "", ""
     if len(text) > MAX_QUERY:
-        return "", (f"Votre recherche est trop longue ({len(text)} caractères ; "
-                    f"{MAX_QUERY} au plus). Gardez quelques mots, par exemple "
-                    "« deuil » ou « Parkinson ».")
+        return "", gettext("Votre recherche est trop longue (%(n)s caractères ; %(max)s au "
+                           "plus). Gardez quelques mots, par exemple « deuil » ou "
+                           "« Parkinson ».", n=len(text), max=MAX_QUERY)
     found = words(text)
     if not found:
-        return "", ("Votre recherche ne contient pas de mot. Écrivez ce que vous vivez, "
-                    "par exemple « deuil », « alcool » ou « Parkinson ».")
+        return "", gettext("Votre recherche ne contient pas de mot. Écrivez ce que vous "
+                           "vivez, par exemple « deuil », « alcool » ou « Parkinson ».")
     if all(w in STOPWORDS or len(w) < 2 for w in found):
-        return "", (f"Votre recherche « {text} » ne contient que des mots trop courants "
-                    "pour trouver un groupe. "
-                    "Écrivez ce que vous vivez, par exemple « deuil », « alcool » ou "
-                    "« Parkinson ».")
+        return "", gettext("Votre recherche « %(text)s » ne contient que des mots trop "
+                           "courants pour trouver un groupe. Écrivez ce que vous vivez, par "
+                           "exemple « deuil », « alcool » ou « Parkinson ».", text=text)
     return text, ""
 
 
 def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequest:
-    postcode = _text(args, "postcode", "Le code postal")
-    commune_text = _text(args, "commune", "Le nom de commune")
-    theme = _text(args, "theme", "Le thème")
+    postcode = _text(args, "postcode", N_("Le code postal"))
+    commune_text = _text(args, "commune", N_("Le nom de commune"))
+    theme = _text(args, "theme", N_("Le thème"))
     typed = args.get("q") or ""
     text, text_problem = parse_text(typed)
-    audience = _choice(args, "audience", AUDIENCES, "Public inconnu.")
-    service = _choice(args, "service", SERVICE_LABELS, "Service inconnu.")
-    free = _yes_no(args, "free", "seulement les groupes gratuits")
+    audience = _choice(args, "audience", AUDIENCES, N_("Public inconnu."))
+    service = _choice(args, "service", SERVICE_LABELS, N_("Service inconnu."))
+    free = _yes_no(args, "free", N_("seulement les groupes gratuits"))
     days = _days(args)
-    moment = _choice(args, "moment", MOMENTS, "Moment de la journée inconnu.")
-    this_week = _yes_no(args, "semaine", "seulement les réunions des 7 prochains jours")
+    moment = _choice(args, "moment", MOMENTS, N_("Moment de la journée inconnu."))
+    this_week = _yes_no(args, "semaine", N_("seulement les réunions des 7 prochains jours"))
     chapter = (args.get("chapter") or "").strip()
     if chapter and chapter not in CHAPTER_SLUGS:
-        raise BadParameter("chapter", "Ce chapitre n'existe pas. Choisissez-en un dans la liste.")
+        raise BadParameter("chapter", gettext("Ce chapitre n'existe pas. Choisissez-en un dans "
+                                              "la liste."))
 
-    radius = _number(args, "radius_km", "La distance")
+    radius = _number(args, "radius_km", N_("La distance"))
     if radius is None:
         radius = DEFAULT_RADIUS
     if radius not in RADIUS_CHOICES:
-        raise BadParameter("radius_km", "Distance non prévue : choisissez "
-                           + ", ".join(str(r) for r in RADIUS_CHOICES) + " km.")
+        raise BadParameter("radius_km", gettext(
+            "Distance non prévue : choisissez %(choices)s km.",
+            choices=", ".join(str(r) for r in RADIUS_CHOICES)))
     radius = int(radius)
 
-    page = _number(args, "page", "La page")
+    page = _number(args, "page", N_("La page"))
     page = 1 if page is None else page
     if page != int(page) or not 1 <= page <= MAX_PAGE:
-        raise BadParameter("page", "Numéro de page non valide.")
+        raise BadParameter("page", gettext("Numéro de page non valide."))
     page = int(page)
 
     request = SearchRequest(query=Query(), postcode=postcode, commune_text=commune_text,
@@ -200,12 +210,13 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
                             text_problem=text_problem, audience=audience, service=service,
                             free=free, days=days, moment=moment, this_week=this_week)
 
-    lat, lon = _number(args, "lat", "La latitude"), _number(args, "lon", "La longitude")
+    lat = _number(args, "lat", N_("La latitude"))
+    lon = _number(args, "lon", N_("La longitude"))
     if (lat is None) != (lon is None):
-        raise BadParameter("lat", "Il faut une latitude et une longitude.")
+        raise BadParameter("lat", gettext("Il faut une latitude et une longitude."))
     if lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise BadParameter("lat", "Coordonnées impossibles.")
+            raise BadParameter("lat", gettext("Coordonnées impossibles."))
         request.located_by_browser = True
         if geography.in_service_area(lat, lon):
             request.origin = Resolved(query="ma position", status="ok", lat=lat, lon=lon,
@@ -213,9 +224,9 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         else:
             request.origin_problem = Resolved(
                 query="ma position", status="outside",
-                message="Votre position semble hors de Wallonie et de Bruxelles : ce "
-                        "répertoire couvre la Wallonie et Bruxelles. Vous pouvez chercher "
-                        "par commune.")
+                message=gettext("Votre position semble hors de Wallonie et de Bruxelles : "
+                                "ce répertoire couvre la Wallonie et Bruxelles. Vous pouvez "
+                                "chercher par commune."))
     elif postcode:
         resolved = geography.resolve(postcode)
         if resolved.ok:
@@ -228,7 +239,8 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         if commune is not None:
             request.commune = commune
         else:
-            request.commune_problem = f"Commune inconnue : « {commune_text} »."
+            request.commune_problem = gettext("Commune inconnue : « %(name)s ».",
+                                              name=commune_text)
             request.commune_suggestions = [
                 c.name_fr for c in geography.commune_suggestions(commune_text[:3], limit=5)]
 

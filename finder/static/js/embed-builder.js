@@ -36,6 +36,8 @@
       return box && box.checked;
     });
     if (locked.length) { params.set("lock", locked.join(",")); }
+    var lang = value("embed_lang");          // the embed's language, when the partner fixes it
+    if (lang) { params.set("lang", lang); }
     var query = params.toString();
     return base + (query ? "?" + query : "");
   }
