@@ -275,6 +275,9 @@ class SearchOutcome:
     suggested: list[Result] = field(default_factory=list)
     # a schedule filter is on: places left out because their schedule is not known
     unknown_schedule_left_out: int = 0
+    # of the `total` places, the meeting places (the others: registered, postal or contact
+    # addresses, Place.address_kind); a count of "lieux de réunion" says this one
+    meeting_places: int = 0
 
 
 ROLES = {"admin": "administrateur", "editor": "éditeur"}

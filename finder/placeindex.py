@@ -27,6 +27,7 @@ class PlaceIndex:
     lon: np.ndarray
     chapter: np.ndarray      # int8 index in CHAPTER_SLUGS
     commune: np.ndarray      # NIS as int32
+    meeting: np.ndarray      # bool: a meeting place (not a registered, postal or contact address)
 
     @classmethod
     def build(cls, store: Store) -> "PlaceIndex":
@@ -39,8 +40,10 @@ class PlaceIndex:
         lon = np.fromiter((r[3] for r in rows), dtype=np.float64, count=n)
         chap = np.fromiter((chapters.get(r[4], -1) for r in rows), dtype=np.int8, count=n)
         nis = np.fromiter((int(r[5]) for r in rows), dtype=np.int32, count=n)
+        meeting = np.fromiter((bool(r[6]) for r in rows), dtype=bool, count=n)
         order = np.argsort(lat, kind="stable")
-        return cls(pid[order], gid[order], lat[order], lon[order], chap[order], nis[order])
+        return cls(pid[order], gid[order], lat[order], lon[order], chap[order], nis[order],
+                   meeting[order])
 
     def __len__(self) -> int:
         return len(self.place_id)

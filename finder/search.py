@@ -71,6 +71,7 @@ class Ranking:
     relevance: Optional[np.ndarray] = None   # float, per place, when words were typed
     suggested: tuple[Result, ...] = ()    # words matching nothing: the chapter's nearest
     unknown_schedule: int = 0             # left out by a schedule filter: schedule not known
+    meeting_places: int = 0               # how many of the places are meeting places
 
     def __len__(self) -> int:
         return len(self.place_id)
@@ -151,10 +152,12 @@ def rank(store: Store, index: PlaceIndex, query: Query,
 
     by_group = _by_group(index, relevance) if relevance else None
     if not query.has_origin and relevance:
-        pid, gid, rel = _by_relevance(store, index, text_index, filters, by_group)
-        (pid, gid, rel), unknown = _when_keep(when, pid, pid, gid, rel)
-        return Ranking(query, pid, gid, None, (), everywhere, **extra, relevance=rel,
-                       unknown_schedule=unknown)
+        pos = _by_relevance(index, text_index, filters, by_group)
+        (pos,), unknown = _when_keep(when, index.place_id[pos], pos)
+        gid = index.group_id[pos]
+        return Ranking(query, index.place_id[pos], gid, None, (), everywhere, **extra,
+                       relevance=by_group[gid], unknown_schedule=unknown,
+                       meeting_places=int(index.meeting[pos].sum()))
     if not query.has_origin:
         rows = store.places_by_name(chapter=query.chapter, theme=query.theme,
                                     commune_nis=query.commune_nis)
@@ -162,9 +165,10 @@ def rank(store: Store, index: PlaceIndex, query: Query,
             rows = [r for r in rows if r[1] in allowed]
         pid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         gid = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        (pid, gid), unknown = _when_keep(when, pid, pid, gid)
+        meeting = np.fromiter((r[2] for r in rows), dtype=bool, count=len(rows))
+        (pid, gid, meeting), unknown = _when_keep(when, pid, pid, gid, meeting)
         return Ranking(query, pid, gid, None, (), everywhere, **extra,
-                       unknown_schedule=unknown)
+                       unknown_schedule=unknown, meeting_places=int(meeting.sum()))
 
     metric = LocalMetric(query.lat, query.lon)
     radius = query.radius_km if query.radius_km is not None else _ANYWHERE_KM
@@ -180,7 +184,7 @@ def rank(store: Store, index: PlaceIndex, query: Query,
         order = np.lexsort((dist, dist + RELEVANCE_KM * (1 - rel)))
         pid, gid, dist, rel = pid[order], gid[order], dist[order], rel[order]
     return Ranking(query, pid, gid, dist, nearest, everywhere, **extra, relevance=rel,
-                   unknown_schedule=unknown)
+                   unknown_schedule=unknown, meeting_places=int(index.meeting[pos].sum()))
 
 
 def _when_keep(when: Optional[_When], pid: np.ndarray, *arrays) -> tuple[tuple, int]:
@@ -192,9 +196,9 @@ def _when_keep(when: Optional[_When], pid: np.ndarray, *arrays) -> tuple[tuple, 
     return tuple(a[keep] if a is not None else None for a in arrays), unknown
 
 
-def _by_relevance(store: Store, index: PlaceIndex, text_index: TextIndex, filters: dict,
-                  by_group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Words typed, no origin: the matching places from the in-memory index, by relevance,
+def _by_relevance(index: PlaceIndex, text_index: TextIndex, filters: dict,
+                  by_group: np.ndarray) -> np.ndarray:
+    """Words typed, no origin: the index positions of the matching places, by relevance,
     then group name, then place (no SQL over every place)."""
     groups = filters["group_mask"]
     mask = groups[index.group_id] if groups is not None else np.ones(len(index), dtype=bool)
@@ -204,10 +208,8 @@ def _by_relevance(store: Store, index: PlaceIndex, text_index: TextIndex, filter
         mask &= index.commune == int(filters["commune_nis"])
     pos = np.nonzero(mask)[0]
     pid, gid = index.place_id[pos], index.group_id[pos]
-    rel = by_group[gid]
-    name = text_index.name_rank(gid)
-    order = np.lexsort((pid, name, -rel))
-    return pid[order], gid[order], rel[order]
+    order = np.lexsort((pid, text_index.name_rank(gid), -by_group[gid]))
+    return pos[order]
 
 
 def _group_ids_size(index: PlaceIndex) -> int:
@@ -292,7 +294,8 @@ def page(store: Rows, ranking: Ranking, offset: int = 0,
                          list(ranking.nearest), list(ranking.everywhere), total=len(ranking),
                          place_ids=ranking.place_ids, text=ranking.text,
                          suggested=list(ranking.suggested),
-                         unknown_schedule_left_out=ranking.unknown_schedule)
+                         unknown_schedule_left_out=ranking.unknown_schedule,
+                         meeting_places=ranking.meeting_places)
 
 
 def _relevance_page(store: Rows, ranking: Ranking, start: int,

@@ -108,6 +108,7 @@ class GroupsMixin:
         row = self.db.execute(
             "SELECT (SELECT count(*) FROM groups) AS groups,"
             " (SELECT count(*) FROM places) AS places,"
+            " (SELECT count(*) FROM places WHERE address_kind = 'reunion') AS meeting_places,"
             " (SELECT count(*) FROM groups WHERE demo = 1) AS demo_groups").fetchone()
         out = dict(row)
         out["by_precision"] = {r[0]: r[1] for r in self.db.execute(
@@ -140,22 +141,26 @@ class GroupsMixin:
         return where, args
 
     def places_by_name(self, *, chapter: Optional[str] = None, theme: Optional[str] = None,
-                       commune_nis: Optional[str] = None) -> list[tuple[int, int]]:
-        """(place_id, group_id) of places matching the filters, by commune then group name
-        (the list shown when there is no origin to measure from)."""
+                       commune_nis: Optional[str] = None) -> list[tuple[int, int, int]]:
+        """(place_id, group_id, 1 for a meeting place / 0 for another address) of places
+        matching the filters, by commune then group name (the list shown when there is no
+        origin to measure from)."""
         where, args = self._filters(chapter, theme, commune_nis)
-        sql = "SELECT p.id, p.group_id FROM places p JOIN groups g ON g.id = p.group_id"
+        sql = ("SELECT p.id, p.group_id, p.address_kind = 'reunion' FROM places p"
+               " JOIN groups g ON g.id = p.group_id")
         if where:
             sql += " WHERE " + " AND ".join(where)
         return self._plain_rows(sql + " ORDER BY p.commune_name, g.name, p.id", args)
 
-    def place_points(self) -> list[tuple[int, int, float, float, str, str]]:
-        """(place_id, group_id, public lat, public lon, chapter, commune_nis) of every place.
+    def place_points(self) -> list[tuple[int, int, float, float, str, str, int]]:
+        """(place_id, group_id, public lat, public lon, chapter, commune_nis, 1 for a
+        meeting place / 0 for another address) of every place.
 
         The public point: search never ranks or measures by a hidden place's own point.
         """
         return self._plain_rows(
-            "SELECT p.id, p.group_id, p.public_lat, p.public_lon, g.chapter, p.commune_nis"
+            "SELECT p.id, p.group_id, p.public_lat, p.public_lon, g.chapter, p.commune_nis,"
+            " p.address_kind = 'reunion'"
             " FROM places p JOIN groups g ON g.id = p.group_id"
             " WHERE p.public_lat IS NOT NULL", ())
 

@@ -30,6 +30,20 @@ def _demo_counts() -> tuple[int, int, int]:
 DEMO_GROUPS, DEMO_PLACES, DEMO_PLACELESS = _demo_counts()
 
 
+def _demo_meeting_places() -> int:
+    """Of DEMO_PLACES, the meeting places (not a registered, postal or contact address)."""
+    import csv
+    from finder.inventory_file import PLACE_COLUMNS
+    with open(DEMO_INVENTORY, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    where = [c for c in PLACE_COLUMNS if c not in ("show_exact", "address_kind")]
+    return sum(1 for r in rows if any(r[c] for c in where)
+               and r["address_kind"] in ("", "reunion"))
+
+
+DEMO_MEETING_PLACES = _demo_meeting_places()
+
+
 @pytest.fixture(scope="session")
 def geo_dir() -> Path:
     if not (GEO_DIR / "communes.geojson").is_file():

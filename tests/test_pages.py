@@ -11,7 +11,7 @@ import pytest
 from finder import mapview
 from finder.web.render import (format_km, french_date, mailto_href, published_phrase,
                                safe_url, tel_href)
-from tests.conftest import DEMO_PLACES, group_row, write_inventory
+from tests.conftest import DEMO_MEETING_PLACES, DEMO_PLACES, group_row, write_inventory
 
 CRISIS_HREFS = ("tel:080032123", "tel:107", "tel:078152556")
 
@@ -118,10 +118,12 @@ def test_no_input_lists_whole_inventory_with_honest_counts(client):
     pages = -(-DEMO_PLACES // 50)
     assert pages >= 2
     html = get(client, "/")
-    assert f"{DEMO_PLACES} lieux de réunion, page 1 sur {pages}" in text_of(html)
+    counted = f"{DEMO_PLACES} adresses (dont {DEMO_MEETING_PLACES} lieux de réunion)"
+    assert DEMO_MEETING_PLACES < DEMO_PLACES     # offices and postal addresses are not
+    assert f"{counted}, page 1 sur {pages}" in text_of(html)
     assert len(Page(html).with_class("result", "li")) == 50
     page2 = get(client, "/?page=2")
-    assert f"{DEMO_PLACES} lieux de réunion, page 2 sur {pages}" in text_of(page2)
+    assert f"{counted}, page 2 sur {pages}" in text_of(page2)
     assert len(Page(page2).with_class("result", "li")) == min(50, DEMO_PLACES - 50)
     # The numbering of the second page goes on from the first.
     assert Page(page2).find("ol")[0]["start"] == "51"
@@ -131,7 +133,8 @@ def test_no_input_lists_whole_inventory_with_honest_counts(client):
 def test_postcode_search_is_nearest_first_with_approximate_french_distances(client):
     html = get(client, "/?postcode=5000&radius_km=50")
     text = text_of(html)
-    assert re.search(r"\d+ lieux de réunion à moins de 50 km de 5000 Namur", text)
+    assert re.search(r"\d+ (lieux de réunion|adresses \(dont \d+ lieux de réunion\)) à moins "
+                     r"de 50 km de 5000 Namur", text)
     found = distances(html)
     assert len(found) >= 3
     assert found == sorted(found)
@@ -212,13 +215,15 @@ def test_commune_filter_keeps_places_of_that_commune_and_draws_its_outline(
     from finder.db import get_store
     with demo_app.app_context():
         store = get_store()
-        expected = store.db.execute(
-            "SELECT count(*) FROM places WHERE commune_nis = '92094'").fetchone()[0]
-    assert expected > 0
+        expected, meeting = store.db.execute(
+            "SELECT count(*), sum(address_kind = 'reunion') FROM places"
+            " WHERE commune_nis = '92094'").fetchone()
+    assert expected > meeting > 0
     for value in ("Namur", "92094", "namur"):
         html = get(client, f"/?commune={value}")
         text = text_of(html)
-        assert f"{expected} lieu" in text and "dans la commune de Namur" in text
+        assert (f"{expected} adresses (dont {meeting} lieux de réunion) dans la commune de "
+                "Namur") in text
         assert len(Page(html).with_class("result", "li")) == expected
         outline = map_calls[-1]["commune_outline"]
         assert outline["properties"]["nis"] == "92094"
@@ -288,7 +293,8 @@ def test_pagination_links_keep_the_search(make_app):
     client = app.test_client()
     html = get(client, "/?chapter=maladie&postcode=5000&radius_km=100")
     text = text_of(html)
-    assert re.search(r"\d+ lieux de réunion à moins de 100 km de 5000 Namur, page 1 sur \d", text)
+    assert re.search(r"\d+ (lieux de réunion|adresses \(dont \d+ lieux de réunion\)) à moins "
+                     r"de 100 km de 5000 Namur, page 1 sur \d", text)
     nxt = [a for a in Page(html).find("a") if a.get("rel") == "next"][0]["href"]
     query = parse_qs(urlsplit(nxt).query)
     assert query == {"postcode": ["5000"], "radius_km": ["100"], "chapter": ["maladie"],

@@ -19,6 +19,7 @@ from typing import Optional
 
 from .model import RECURRING, Rule, Schedule
 from .recurrence import next_occurrences
+from ..translatable import N_
 
 MOMENTS = ("matin", "apres-midi", "soir")
 WEEK_DAYS = 7
@@ -69,6 +70,13 @@ def meets(schedule: Optional[Schedule], days: frozenset[int] = frozenset(),
 
 def _every_week(rule: Rule) -> bool:
     return rule.weekly and not rule.skip_school_holidays and not rule.skip_months
+
+# Services with no place have no meeting to filter: shown under a schedule filter, said so.
+EVERYWHERE_ANY_TIME = N_("Les services accessibles de partout (téléphone, internet) n'ont "
+                          "pas d'horaire de réunion : ils sont affichés quel que soit le jour "
+                          "ou le moment choisi. Leurs heures d'ouverture sont à vérifier "
+                          "auprès d'eux.")
+
 
 def left_out_message(count: int) -> str:
     """What the page and the API say when a schedule filter left places out unseen."""

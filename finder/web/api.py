@@ -33,7 +33,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from ..db import get_geography, get_inventory, get_store
 from ..meeting_guide import meeting_guide
 from ..models import CHAPTER_SLUGS, Resolved
-from ..schedule.filters import left_out_message
+from ..schedule.filters import EVERYWHERE_ANY_TIME, left_out_message
 from ..text import fold
 from . import api_formats
 from .api_formats import (group_with_places, public_csv, public_results, results_geojson,
@@ -183,6 +183,8 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
     if outcome.unknown_schedule_left_out:
         notices.append({"code": "unknown_schedule_left_out",
                         "message": left_out_message(outcome.unknown_schedule_left_out)})
+    if req.query.has_schedule_filter and outcome.everywhere:
+        notices.append({"code": "everywhere_any_time", "message": EVERYWHERE_ANY_TIME})
     if outcome.total and not outcome.results:
         notices.append({"code": "page_out_of_range",
                         "message": "Cette page est au-delà des résultats."})

@@ -251,7 +251,7 @@ def results_pdf():
         lines.append(f"Les {len(outcome.results)} premiers lieux sur {outcome.total} "
                      "sont imprimés : précisez la recherche pour les autres.")
     online = url_for("pages.index", _external=True, **req.as_args())
-    summary = _summary(replace(req, page=1), outcome.total, 1)
+    summary = _summary(replace(req, page=1), outcome.total, 1, outcome.meeting_places)
 
     def build() -> bytes:
         return print_brochure(results_brochure(

@@ -39,7 +39,9 @@ SEARCH_PARAMS = [
      "description": "Only places meeting on one of these days (lundi … dimanche or "
                     "1 = lundi … 7 = dimanche; repeat the parameter or separate by commas). "
                     "Places whose schedule is not known are left out and counted "
-                    "(unknown_schedule_left_out)."},
+                    "(unknown_schedule_left_out). Services reachable from everywhere have no "
+                    "meeting: they are given whatever the day, moment or week (notice "
+                    "everywhere_any_time)."},
     _param("moment", {"type": "string", "enum": list(MOMENTS)},
            "Part of the day by the meeting's start time: matin before 12:00, apres-midi "
            "12:00-18:00, soir from 18:00 (Europe/Brussels). Unknown schedules: as for day."),

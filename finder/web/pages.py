@@ -17,6 +17,7 @@ from ..db import get_geography, get_inventory, get_store
 from ..geography import ATTRIBUTION
 from ..audience import AUDIENCES
 from ..models import CHAPTERS, SERVICE_LABELS
+from ..schedule.filters import EVERYWHERE_ANY_TIME
 from ..schedule.model import WEEKDAYS_FR
 from .clock import request_moment
 from .errors import error_response
@@ -103,9 +104,11 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     context = dict(
         search=req, outcome=outcome, rows=rows, nearest=nearest, everywhere=everywhere,
         suggested=suggested, no_match=_no_match(outcome, page_url),
+        everywhere_note=label(EVERYWHERE_ANY_TIME) if req.query.has_schedule_filter else "",
         map_parts=map_parts, page_url=page_url, pages=pages, page_size=page_size,
         first_rank=(req.page - 1) * page_size + 1,
-        summary=status_prefix(errors) + _summary(req, outcome.total, pages),
+        summary=status_prefix(errors) + _summary(req, outcome.total, pages,
+                                                 outcome.meeting_places),
         errors=errors, field_errors={e.name: e for e in errors},
         error_title=error_title(errors),
         origin_label=_origin_label(req), origin_note=_origin_note(req),
@@ -156,12 +159,25 @@ def _origin_note(req: SearchRequest) -> str:
                    place=_origin_label(req))
 
 
-def _summary(req: SearchRequest, total: int, pages: int) -> str:
+def _counted(total: int, meeting: int) -> str:
+    """What the results are: meeting places, or addresses some of which are not (a
+    registered office, a postal or a contact address is no "lieu de réunion")."""
+    if meeting == total:
+        return ngettext("%(num)s\u00a0lieu de réunion", "%(num)s\u00a0lieux de réunion", total)
+    if total == 1:
+        return gettext("1\u00a0adresse (pas un lieu de réunion)")
+    if not meeting:
+        return gettext("%(num)s\u00a0adresses (aucun lieu de réunion)", num=total)
+    return ngettext("%(total)s\u00a0adresses (dont %(num)s\u00a0lieu de réunion)",
+                    "%(total)s\u00a0adresses (dont %(num)s\u00a0lieux de réunion)",
+                    meeting, total=total)
+
+
+def _summary(req: SearchRequest, total: int, pages: int, meeting: int) -> str:
     """The results count, announced to screen readers (role=status)."""
     about = (gettext(" pour «\u00a0%(words)s\u00a0»", words=req.text)
              if req.query.text else "")
-    places = ngettext("%(num)s\u00a0lieu de réunion", "%(num)s\u00a0lieux de réunion",
-                      total) + about
+    places = _counted(total, meeting) + about
     paging = (gettext(", page %(page)s sur %(pages)s", page=req.page, pages=pages)
               if pages > 1 else "")
     if req.commune is not None:
