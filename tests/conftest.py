@@ -13,18 +13,22 @@ GEO_DIR = Path(os.environ.get("FINDER_GEO_DIR") or PACKAGED_GEO_DIR)
 DEMO_INVENTORY = PROJECT_ROOT / "data" / "demo-inventory.csv"
 
 
-def _demo_counts() -> tuple[int, int, int]:
-    """(groups, meeting places, groups without a place) of the demonstration inventory,
-    read from the file itself, so that tests follow a rebuilt demo."""
+def _demo_placed_rows() -> tuple[list[dict], list[dict]]:
+    """(every row, the rows with a place) of the demonstration inventory file."""
     import csv
     from finder.inventory_file import PLACE_COLUMNS
     with open(DEMO_INVENTORY, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     where = [c for c in PLACE_COLUMNS if c not in ("show_exact", "address_kind")]
-    places = sum(1 for r in rows if any(r[c] for c in where))
+    return rows, [r for r in rows if any(r[c] for c in where)]
+
+
+def _demo_counts() -> tuple[int, int, int]:
+    """(groups, places, groups without a place) of the demonstration inventory, read from
+    the file itself, so that tests follow a rebuilt demo."""
+    rows, placed = _demo_placed_rows()
     groups = {r["group_id"] for r in rows}
-    placed = {r["group_id"] for r in rows if any(r[c] for c in where)}
-    return len(groups), places, len(groups - placed)
+    return len(groups), len(placed), len(groups - {r["group_id"] for r in placed})
 
 
 DEMO_GROUPS, DEMO_PLACES, DEMO_PLACELESS = _demo_counts()
@@ -32,13 +36,7 @@ DEMO_GROUPS, DEMO_PLACES, DEMO_PLACELESS = _demo_counts()
 
 def _demo_meeting_places() -> int:
     """Of DEMO_PLACES, the meeting places (not a registered, postal or contact address)."""
-    import csv
-    from finder.inventory_file import PLACE_COLUMNS
-    with open(DEMO_INVENTORY, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    where = [c for c in PLACE_COLUMNS if c not in ("show_exact", "address_kind")]
-    return sum(1 for r in rows if any(r[c] for c in where)
-               and r["address_kind"] in ("", "reunion"))
+    return sum(1 for r in _demo_placed_rows()[1] if r["address_kind"] in ("", "reunion"))
 
 
 DEMO_MEETING_PLACES = _demo_meeting_places()

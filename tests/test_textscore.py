@@ -17,25 +17,29 @@ QUERIES = ("parkinson", "alzheimer", "deuil", "sclerose", "fibro", "alcool",
            "parents d'enfants autistes", "écoute téléphonique", "deuil périnatal")
 
 
+def fts_queries(index: TextIndex, text: str) -> tuple[list, str, str]:
+    """The phrases of a query, and the FTS5 expressions textindex asks: every concept,
+    then (when no group has all of them) any."""
+    concepts, _ = index.understand(text)
+    ors = ["(" + " OR ".join(_fts(p) for p in alts) + ")" for alts in concepts]
+    return [p for alts in concepts for p in alts], " AND ".join(ors), (
+        " OR ".join(ors) if len(ors) > 1 else "")
+
+
 def sqlite_scores(store: Store, index: TextIndex, text: str) -> dict[int, float]:
     """What store.text_matches (SQLite's bm25) gives for the query textindex builds."""
-    concepts, _ = index.understand(text)
-    if not concepts:
+    phrases, every, some = fts_queries(index, text)
+    if not phrases:
         return {}
-    ors = ["(" + " OR ".join(_fts(p) for p in alts) + ")" for alts in concepts]
-    rows = store.text_matches(" AND ".join(ors)) or (
-        store.text_matches(" OR ".join(ors)) if len(ors) > 1 else [])
-    return dict(rows)
+    return dict(store.text_matches(every) or (store.text_matches(some) if some else []))
 
 
 def numpy_scores(store: Store, index: TextIndex, text: str) -> dict[int, float]:
-    concepts, _ = index.understand(text)
-    if not concepts:
+    phrases, every, some = fts_queries(index, text)
+    if not phrases:
         return {}
-    ors = ["(" + " OR ".join(_fts(p) for p in alts) + ")" for alts in concepts]
-    ids = store.text_match_ids(" AND ".join(ors)) or (
-        store.text_match_ids(" OR ".join(ors)) if len(ors) > 1 else [])
-    return dict(zip(ids, index.bm25.scores([p for a in concepts for p in a], ids).tolist()))
+    ids = store.text_match_ids(every) or (store.text_match_ids(some) if some else [])
+    return dict(zip(ids, index.bm25.scores(phrases, ids).tolist()))
 
 
 def check_same_scores(store: Store) -> int:
