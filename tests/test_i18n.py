@@ -229,7 +229,8 @@ def test_a_german_page_is_in_german_with_german_dates(fixed_client):
     text = visible_text(html)
     assert html_lang(html) == "de"
     assert "Eine Selbsthilfe- oder Unterstützungsgruppe finden" in text
-    assert re.search(r"\d+\u00a0Treffpunkte im Umkreis von 100\u00a0km um ", text)
+    assert re.search(r"\d+\u00a0(Treffpunkte|Adressen \(davon \d+\u00a0Treffpunkte?\)) im "
+                     r"Umkreis von 100\u00a0km um ", text)
     # The next meetings, as German writes dates and times.
     assert re.search(rf"Nächstes Treffen: (heute, |morgen, )?({GERMAN_DAYS}), \d{{1,2}}\. "
                      rf"({GERMAN_MONTHS})(, \d\d:\d\d)?", text), text[:2000]
@@ -261,7 +262,8 @@ def test_english_distances_use_a_decimal_point(fixed_client):
 def test_place_names_typed_in_dutch_are_understood_and_named_in_dutch(client, typed):
     html = client.get(f"/?postcode={typed}&lang=nl").get_data(as_text=True)
     summary = visible_text(re.search(r'<p class="summary"[^>]*>(.*?)</p>', html, re.S).group(1))
-    assert re.search(rf"\d+\u00a0ontmoetingsplaatsen? binnen 20\u00a0km van {typed}\.",
+    assert re.search(rf"\d+\u00a0(ontmoetingsplaatsen?|adressen \(waarvan \d+\u00a0"
+                     rf"ontmoetingsplaatsen?\)) binnen 20\u00a0km van {typed}\.",
                      summary), summary
     assert 'aria-invalid="true"' not in html
 
