@@ -82,7 +82,7 @@ PROBE = """
 
 # ----- the server (a child process) --------------------------------------------------------
 
-def serve(directory: str, geo_dir: str, port_pipe) -> None:
+def serve(directory: str, geo_dir: str, port_pipe, kinds=KINDS) -> None:
     """Import nothing: the database is there. Build the Folium pages, then serve."""
     from werkzeug.serving import make_server
 
@@ -109,7 +109,7 @@ def serve(directory: str, geo_dir: str, port_pipe) -> None:
     MarkerCluster.default_js, MarkerCluster.default_css = local_js, local_css
     FastMarkerCluster.default_js, FastMarkerCluster.default_css = local_js, local_css
     pages, built = {}, {}
-    for kind in ("fast", "cluster"):
+    for kind in [k for k in kinds if k != "ours"]:
         start = time.perf_counter()
         m = folium.Map(location=[50.5, 4.75], zoom_start=8, tiles=None)
         folium.TileLayer(tiles=TILE_URL, attr="Fond de carte (tuiles locales)").add_to(m)
@@ -158,7 +158,9 @@ def measure(browser, url: str) -> dict:
         received = {"bytes": 0}
         cdp.on("Network.loadingFinished",
                lambda e: received.__setitem__("bytes", received["bytes"] + e["encodedDataLength"]))
-        page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
+        response = page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
+        if response is None or response.status != 200:        # never a figure of an error page
+            raise RuntimeError(f"{url}: HTTP {response.status if response else '?'}")
         deadline = time.monotonic() + LOAD_TIMEOUT_S
         first = None
         while first is None:
@@ -219,6 +221,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2000,10000,100000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cluster-up-to", type=int, default=50_000,
+                        help="largest size for the MarkerCluster page (one folium.Marker "
+                             "per point: about 6 ms each to build here, and its page grows "
+                             "by 200 bytes a point)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -237,8 +243,9 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 seconds = prepare(Path(tmp), n, geo_dir)
                 parent, child = multiprocessing.Pipe()
+                kinds = KINDS if n <= args.cluster_up_to else ("ours", "fast")
                 server = multiprocessing.get_context("fork").Process(
-                    target=serve, args=(tmp, geo_dir, child), daemon=True)
+                    target=serve, args=(tmp, geo_dir, child, kinds), daemon=True)
                 server.start()
                 port, built, html_sizes = parent.recv()
                 base = f"http://127.0.0.1:{port}"
@@ -246,11 +253,14 @@ def main() -> int:
                       + ", ".join(f"{k} {v:.1f} s ({html_sizes[k] / 1024:,.0f} KB HTML)"
                                   for k, v in built.items()), flush=True)
                 try:
-                    for kind in KINDS:              # warm the server's caches
+                    if len(kinds) < len(KINDS):
+                        print(f"MarkerCluster not run above {args.cluster_up_to:,} places "
+                              f"(--cluster-up-to)", flush=True)
+                    for kind in kinds:              # warm the server's caches
                         measure(browser, base + PATHS[kind])
                     results = {k: [] for k in KINDS}
                     for run in range(args.runs):
-                        order = KINDS[run % 3:] + KINDS[:run % 3]
+                        order = kinds[run % len(kinds):] + kinds[:run % len(kinds)]
                         for kind in order:
                             results[kind].append(measure(browser, base + PATHS[kind]))
                 finally:
