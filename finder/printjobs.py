@@ -40,6 +40,7 @@ from .text import fold
 
 LOCK_NAME, STATUS_NAME, LOG_NAME = "build.lock", "build.json", "build.log"
 FAILED_NAME = "failed.json"
+MAX_LOG_BYTES = 1_000_000        # build.log starts again past this size
 RETRY_FAILED_AFTER = 600         # seconds before a failed build is tried again by a request
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,9 @@ class PrintJobs:
             child_env = dict(os.environ, **env)
             child_env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)
-            with open(self.folder / LOG_NAME, "ab") as output:
+            log_path = self.folder / LOG_NAME
+            too_long = log_path.is_file() and log_path.stat().st_size > MAX_LOG_BYTES
+            with open(log_path, "wb" if too_long else "ab") as output:
                 process = subprocess.Popen(
                     command, env=child_env, pass_fds=(fd,), stdin=subprocess.DEVNULL,
                     stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
