@@ -103,6 +103,8 @@ def _build(jobs: PrintJobs, inventory, edition: Edition, tag: str, day: str,
         jobs.record_failure(edition, tag, f"{type(exc).__name__}: {exc}")
         raise
     path = jobs.save(edition, tag, day, body)
+    jobs.record_done(edition, progress.status.get("pages", 0),
+                     time.time() - progress.status["started"])
     click.echo(f"{path} : {brochure.group_count} groupes et services, {len(body) // 1024} Ko.")
 
 

@@ -39,7 +39,7 @@ from typing import Iterator, Optional
 from .text import fold
 
 LOCK_NAME, STATUS_NAME, LOG_NAME = "build.lock", "build.json", "build.log"
-FAILED_NAME = "failed.json"
+FAILED_NAME, DONE_NAME = "failed.json", "editions.json"
 MAX_LOG_BYTES = 1_000_000        # build.log starts again past this size
 RETRY_FAILED_AFTER = 600         # seconds before a failed build is tried again by a request
 
@@ -137,13 +137,30 @@ class PrintJobs:
 
     def failure(self, edition: Edition, tag: str) -> Optional[dict]:
         """The last failed build of this edition and version, if it failed recently."""
-        try:
-            failed = json.loads((self.folder / FAILED_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        failed = self._read(FAILED_NAME)
         if (failed.get("edition"), failed.get("tag")) != (edition.slug, tag):
             return None
         return failed if time.time() - failed.get("at", 0) < RETRY_FAILED_AFTER else None
+
+    def record_done(self, edition: Edition, pages: int, seconds: float) -> None:
+        """How long the edition's last build was: the next one's page gives an idea."""
+        done = self._read(DONE_NAME)
+        done[edition.slug] = {"pages": pages, "seconds": round(seconds)}
+        partial = self.folder / f".{DONE_NAME}.{os.getpid()}"
+        partial.write_text(json.dumps(done, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.folder / DONE_NAME)
+
+    def last_build(self, edition: Edition) -> dict:
+        """{"pages", "seconds"} of the edition's last build ({} when never built here)."""
+        found = self._read(DONE_NAME).get(edition.slug)
+        return found if isinstance(found, dict) else {}
+
+    def _read(self, name: str) -> dict:
+        try:
+            found = json.loads((self.folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
 
     # -- the lock -----------------------------------------------------------------------------
     def _open_lock(self) -> int:

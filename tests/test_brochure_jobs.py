@@ -87,6 +87,10 @@ def test_the_page_says_how_far_the_build_is(make_app, tmp_path):
                           groups=900, stage="Mise en page…")
         page = app.test_client().get("/inventaire.pdf").get_data(as_text=True)
         assert "312 pages" in page and "900 groupes" in page and "1 min 15 s" in page
+        jobs.record_done(Edition(), pages=1050, seconds=400)       # the previous build
+        page = app.test_client().get("/inventaire.pdf").get_data(as_text=True)
+        assert "312 pages</strong> mises en page sur environ 1050" in page
+        assert "a duré environ 7 min" in page
         jobs.write_status(edition=Edition("maladie").slug, started=time.time(), pages=3)
         page = app.test_client().get("/inventaire.pdf").get_data(as_text=True)
         assert "Une autre édition de la brochure est en cours" in page
@@ -174,6 +178,8 @@ def test_pdf_is_current_after_an_import(make_app, tmp_path):
     assert "Groupe des Tilleuls" in " ".join(pages_text(first.data))
     jobs = _jobs(app)
     _wait_until_free(jobs)
+    # what the next build's page will expect: this one's pages
+    assert jobs.last_build(Edition())["pages"] == len(pages_text(first.data))
     # a new version: the import starts its brochure at once, without a visitor
     output = _import(app, tmp_path, [group_row(group_id="autre", name="Groupe des Saules",
                                                demo="non")], name="v2.csv")

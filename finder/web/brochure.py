@@ -201,11 +201,12 @@ def inventory_pdf():
     if failed:
         log.error("brochure %s: the last build failed (%s); see %s", edition.slug,
                   failed.get("error"), jobs.folder / "build.log")
-    return preparing_response(jobs.status(), edition, failed=bool(failed))
+    return preparing_response(jobs.status(), edition, failed=bool(failed),
+                              last=jobs.last_build(edition))
 
 
-def preparing_response(status: Optional[dict], edition: Edition, *,
-                       failed: bool = False) -> Response:
+def preparing_response(status: Optional[dict], edition: Edition, *, failed: bool = False,
+                       last: Optional[dict] = None) -> Response:
     """"La brochure est en préparation": how far the build is, refreshed every
     RETRY_SECONDS (a meta refresh: no script, the CSP is unchanged)."""
     status = status or {}
@@ -213,7 +214,7 @@ def preparing_response(status: Optional[dict], edition: Edition, *,
     html = render_template(
         "brochure/preparing.html", retry=RETRY_SECONDS, status=status, elapsed=elapsed,
         ours=status.get("edition") in (None, edition.slug), running=status is not None
-        and bool(status), failed=failed)
+        and bool(status), failed=failed, last=last or {})
     response = Response(html, status=503, mimetype="text/html")
     response.headers["Retry-After"] = str(RETRY_SECONDS)
     response.headers["Cache-Control"] = "no-store"
