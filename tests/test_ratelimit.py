@@ -82,6 +82,8 @@ def test_bulk_downloads_have_their_own_smaller_budget(limited):
         blocked = client.get(url)
         assert blocked.status_code == 429, url
         assert blocked.get_json()["error"]["code"] == "rate_limited"
+    for url in ("/inventaire.pdf", "/resultats.pdf?postcode=5000"):    # printed: the same
+        assert client.get(url).status_code == 429, url
     # Ordinary API calls still have their whole budget, and bulk downloads spend none of it.
     assert [client.get(API).status_code for _ in range(5)] == [200] * 5
     assert client.get(API).status_code == 429

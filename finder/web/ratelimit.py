@@ -14,6 +14,9 @@ Four budgets per client address and per minute, each shared by its routes:
   them must not take the CPU and the network from people searching. They are served
   from memory (one serialisation per inventory version); a partner mirroring the feed
   needs one download per change, and gets 304 with If-None-Match.
+  The printed inventory counts there too: /inventaire.pdf (megabytes; its "en
+  préparation" page reloads every 10 s, 6 a minute) and /resultats.pdf (seconds of CPU for
+  each new search, web/brochure.py).
 
 Everything else (group pages, a map popup's details, static files, /healthz) is not
 limited: cheap lookups by identifier.
@@ -57,7 +60,7 @@ DEFAULTS = {
 }
 SEARCH_PATHS = ("/", "/carte/lieux.json")
 BULK_PATHS = ("/api/v1/groups", "/api/v1/groups.geojson", "/api/v1/groups.csv",
-              "/api/v1/meeting-guide.json")
+              "/api/v1/meeting-guide.json", "/inventaire.pdf", "/resultats.pdf")
 
 
 def bucket() -> Optional[str]:
