@@ -34,4 +34,6 @@ check "/?postcode=5000&radius_km=20" "5000 Namur"
 check "/static/css/finder.css" "body"
 check "/embed" "<html"
 check "/api/v1/locate?q=LLN" "Louvain-La-Neuve"      # data/place-aliases.csv, as finder.data
+check "/?lang=de" "Eine Selbsthilfe- oder Unterstützungsgruppe finden"   # compiled catalogues
+check "/?lang=nl" "Een zelfhulp- of steungroep vinden"
 echo "install check: the installed package serves the finder (no ../shared, no checkout)"

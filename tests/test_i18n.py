@@ -309,5 +309,8 @@ def test_without_a_preset_the_snippet_leaves_the_language_to_the_visitor(client)
     assert html_lang(html) == "nl"
     snippet = re.search(r"data-snippet-iframe>(.*?)</textarea>", html, re.S).group(1)
     assert "chapter=maladie" in snippet and "lang=" not in snippet
+    assert "De gids op uw website plaatsen" in html and "Het script kopiëren" in html
+    base = re.search(r'data-embed-base="([^"]+)"', html).group(1)
+    assert "?" not in base            # the builder's script appends the query itself
     embed = client.get("/embed", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert html_lang(embed) == "en"

@@ -17,7 +17,9 @@ from ..audience import AUDIENCES
 from ..db import get_geography, get_inventory
 from ..models import CHAPTERS, SERVICE_LABELS
 from ..schedule.model import WEEKDAYS_FR
+from ..translatable import N_
 from . import framing, i18n, security
+from .i18n import label
 from .pagecache import cached_page
 from .pages import render_finder
 from .params import MOMENT_LABELS, RADIUS_CHOICES, BadParameter
@@ -26,11 +28,12 @@ bp = Blueprint("embed", __name__)
 
 LOCKABLE = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
             "service", "free", "day", "moment", "semaine")
-LOCK_LABELS = {"q": "la recherche par mots", "postcode": "le lieu",
-               "radius_km": "la distance", "chapter": "le sujet", "theme": "le thème",
-               "commune": "la commune", "audience": "pour qui", "service": "ce qui est proposé",
-               "free": "gratuit ou non", "day": "le jour", "moment": "le moment de la journée",
-               "semaine": "cette semaine ou non"}
+LOCK_LABELS = {
+    "q": N_("la recherche par mots"), "postcode": N_("le lieu"), "radius_km": N_("la distance"),
+    "chapter": N_("le sujet"), "theme": N_("le thème"), "commune": N_("la commune"),
+    "audience": N_("pour qui"), "service": N_("ce qui est proposé"),
+    "free": N_("gratuit ou non"), "day": N_("le jour"), "moment": N_("le moment de la journée"),
+    "semaine": N_("cette semaine ou non")}
 PRESETS = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audience", "service",
            "free", "day", "moment", "semaine")
 DEFAULT_HEIGHT = 600
@@ -105,16 +108,18 @@ def builder():
     resize_url = security.public_url("static", filename="js/embed-resize.js").split("?")[0]
     return render_template(
         "embed_builder.html",
-        presets=presets, lock=lock, lockable=[(k, LOCK_LABELS[k]) for k in LOCKABLE],
+        presets=presets, lock=lock, lockable=[(k, label(LOCK_LABELS[k])) for k in LOCKABLE],
         embed_lang=embed_lang, embed_languages=list(i18n.NATIVE_NAMES.items()),
         height=height, embed_url=embed_url,
-        embed_base=security.public_url("embed.embed"),
+        embed_base=security.public_url("embed.embed", lang=None),   # the script adds "?…"
         iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,
         script_snippet=script_snippet(resize_url),
-        chapters=[(slug, title) for slug, title, _ in CHAPTERS],
+        chapters=[(slug, label(title)) for slug, title, _ in CHAPTERS],
         themes=list(inventory.themes.all), radius_choices=RADIUS_CHOICES,
-        audiences=list(AUDIENCES.items()), services=list(SERVICE_LABELS.items()),
-        days=[(d, d.capitalize()) for d in WEEKDAYS_FR], moments=list(MOMENT_LABELS.items()),
+        audiences=[(k, label(v)) for k, v in AUDIENCES.items()],
+        services=[(k, label(v)) for k, v in SERVICE_LABELS.items()],
+        days=[(d, i18n.weekday_name(i).capitalize()) for i, d in enumerate(WEEKDAYS_FR)],
+        moments=[(k, label(v)) for k, v in MOMENT_LABELS.items()],
         communes=geography.communes_by_province(),
         frame_ancestors=framing.configured_ancestors(
             str(current_app.config.get("EMBED_FRAME_ANCESTORS", "*"))),
