@@ -196,3 +196,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.after_request(_vary)
     app.jinja_env.globals["number"] = number
+    # A label marked N_ in Python (chapters, kinds…), translated, and escaped as any text.
+    app.jinja_env.filters["tr"] = label
