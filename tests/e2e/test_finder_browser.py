@@ -68,7 +68,8 @@ def test_search_map_list_popup_group_page(demo_server, page, browser, requested_
     assert query["radius_km"] == ["50"]
     assert "commune" not in query and "theme" not in query, "empty fields are left out"
     summary = norm(page.locator("p.summary").inner_text())
-    assert re.search(r"\d+ lieux? de réunion à moins de 50 km de 5000 Namur", summary)
+    assert re.search(r"\d+ (lieux? de réunion|adresses \(dont \d+ lieux? de réunion\)) à "
+                     r"moins de 50 km de 5000 Namur", summary)
 
     # The list: every row is a meeting place of the chosen chapter, nearest first.
     rows = page.locator("ol.results > li.result")
