@@ -6,6 +6,8 @@
   "use strict";
   var summaries = document.querySelectorAll("[data-error-summary]");
   Array.prototype.forEach.call(summaries, function (summary) {
+    if (summary.hasAttribute("data-bound")) { return; }   // loaded once per summary
+    summary.setAttribute("data-bound", "");
     summary.addEventListener("click", function (event) {
       var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
       if (!link) { return; }
