@@ -143,7 +143,11 @@ def test_api_conforms_to_its_document(api_schema, real, path, mode):
     @given(case=strategy)
     @settings(max_examples=MAX_EXAMPLES[mode], **SETTINGS)
     def run(case):
-        response = case.call_and_validate(checks=CHECKS)
+        # schemathesis' WSGI transport asks for gzip like requests does but does not
+        # decode it: the API's JSON is checked uncompressed (test_compression.py checks
+        # the compressed bytes).
+        response = case.call_and_validate(checks=CHECKS,
+                                          headers={"Accept-Encoding": "identity"})
         statuses.append(response.status_code)
 
     run()
