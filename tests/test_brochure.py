@@ -230,6 +230,7 @@ def test_search_page_prints_its_results(make_app, tmp_path):
 def test_search_page_says_which_results_the_pdf_prints(client):
     from finder.web.brochure import MAX_RESULTS
     page = client.get("/?postcode=5000&radius_km=100").get_data(as_text=True)
-    total = int(re.search(r"(\d+)\s+lieux\s+de\s+réunion", page).group(1))
-    assert total > MAX_RESULTS
-    assert f"les {MAX_RESULTS} premiers lieux sur {total}" in page
+    found = re.search(rf"les {MAX_RESULTS} premiers lieux sur (\d+)", page)
+    assert found and int(found.group(1)) > MAX_RESULTS
+    summary = re.search(r'<p class="summary" role="status">([^<]+)', page).group(1)
+    assert re.match(rf"{found.group(1)}\b", summary), summary      # the results' count
