@@ -96,7 +96,7 @@ def import_command(path: Path | None, demo: bool, skip_invalid: bool, force: boo
                    + (" : flask --app finder schedules --unparsed" if review else "") + ").")
     click.echo(f"Inventaire : {counts['groups']} groupes, {counts['places']} lieux.")
     from .cli_brochure import warm_after_import
-    warm_after_import(store)
+    warm_after_import()
 
 
 def _print_plan(report) -> None:

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .cli import _fail, _progress
-from .db import get_geography, get_inventory
+from .db import get_geography, get_inventory, get_reader_of
 from .models import CHAPTER_SLUGS
 from .printjobs import Edition, LayoutProgress, PrintJobs, version_tag
 from .web.brochure import build_brochure, find_province, province_names
@@ -108,11 +108,12 @@ def _build(jobs: PrintJobs, inventory, edition: Edition, tag: str, day: str,
     click.echo(f"{path} : {brochure.group_count} groupes et services, {len(body) // 1024} Ko.")
 
 
-def warm_after_import(store) -> None:
+def warm_after_import() -> None:
     """A new inventory version: its brochure starts building now (printjobs.PrintJobs.warm)."""
     from .web.clock import request_moment
     config = current_app.config
-    if PrintJobs.for_config(config).warm(config, version_tag(store.inventory_token()),
+    inventory = get_reader_of(current_app).current()     # the version just imported
+    if PrintJobs.for_config(config).warm(config, version_tag(inventory.token),
                                          request_moment().date().isoformat()):
         click.echo("La brochure PDF de cette version est en préparation, en arrière-plan "
                    "(/inventaire.pdf la servira dès qu'elle sera prête).")

@@ -21,7 +21,7 @@ from flask import (Blueprint, Response, current_app, g, render_template, request
                    url_for)
 
 from ..brochure import Brochure, Section, print_brochure
-from ..db import get_geography, get_inventory
+from ..db import get_geography, get_inventory, get_reader_of
 from ..models import CHAPTERS, CHAPTER_SLUGS, Group
 from ..printjobs import Edition, PrintJobs, version_tag
 from ..text import fold
@@ -228,7 +228,8 @@ def warm_after_write(response: Response) -> Response:
     if writer is not None and request.method == "POST" and response.status_code < 400:
         config = current_app.config
         try:
-            PrintJobs.for_config(config).warm(config, version_tag(writer.inventory_token()),
+            inventory = get_reader_of(current_app).current()     # the version just saved
+            PrintJobs.for_config(config).warm(config, version_tag(inventory.token),
                                               request_moment().date().isoformat())
         except Exception:                      # never fails the edit that was saved
             log.exception("brochure: could not start building the new version's PDF")
