@@ -112,8 +112,7 @@ def warm_after_import() -> None:
     """A new inventory version: its brochure starts building now (printjobs.PrintJobs.warm)."""
     from .web.clock import request_moment
     config = current_app.config
-    inventory = get_reader_of(current_app).current()     # the version just imported
-    if PrintJobs.for_config(config).warm(config, version_tag(inventory.token),
+    if PrintJobs.for_config(config).warm(config, get_reader_of(current_app).current,
                                          request_moment().date().isoformat()):
         click.echo("La brochure PDF de cette version est en préparation, en arrière-plan "
                    "(/inventaire.pdf la servira dès qu'elle sera prête).")

@@ -256,14 +256,16 @@ class PrintJobs:
         return True
 
 
-    def warm(self, config, tag: str, day: str) -> bool:
+    def warm(self, config, inventory, day: str) -> bool:
         """After an import or an edit: start building the whole inventory's PDF for the new
         version, when BROCHURE_WARM is on and this site prints brochures (the folder exists:
         /inventaire.pdf was asked for once, or `flask brochure --warm` ran). A build
-        running then builds the newer version when it has finished (cli_brochure.py)."""
+        running then builds the newer version when it has finished (cli_brochure.py).
+        inventory: a function giving the new version's Inventory, called only when warming
+        applies (reading the inventory is work a site that prints nothing does not need)."""
         if not config.get("BROCHURE_WARM", True) or not self.folder.is_dir():
             return False
-        found = self.find(Edition(), tag, day)
+        found = self.find(Edition(), version_tag(inventory().token), day)
         if found is not None and found.current:
             return False
         return self.start(Edition(), self.child_env(config),

@@ -228,8 +228,7 @@ def warm_after_write(response: Response) -> Response:
     if writer is not None and request.method == "POST" and response.status_code < 400:
         config = current_app.config
         try:
-            inventory = get_reader_of(current_app).current()     # the version just saved
-            PrintJobs.for_config(config).warm(config, version_tag(inventory.token),
+            PrintJobs.for_config(config).warm(config, get_reader_of(current_app).current,
                                               request_moment().date().isoformat())
         except Exception:                      # never fails the edit that was saved
             log.exception("brochure: could not start building the new version's PDF")
