@@ -37,9 +37,10 @@ from .geofiles import (COMMUNES_FILE, POSTCODES_FILE, SETTING, GeographyError,  
                        read_feature, read_geojson, read_postcodes)
 from .models import Commune, Locality, Resolved
 from .text import fold
+from .translatable import N_
 
-ATTRIBUTION = ("Communes: Statbel (CC BY 4.0) · "
-               "Codes postaux: bpost / OpenStreetMap contributors (ODbL)")
+ATTRIBUTION = N_("Communes: Statbel (CC BY 4.0) · "
+                 "Codes postaux: bpost / OpenStreetMap contributors (ODbL)")
 BRUSSELS_LABEL = "Bruxelles-Capitale"
 
 # Local equirectangular projection: x = lon * cos(50.5°), y = lat. Containment is

@@ -6,10 +6,14 @@ search map's JSON). Places handed in must already be public (serialize.public_pl
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Callable
 
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, KINDS, Group, Place
 from .schedule import schedule_view
+from .schedule.display import FRENCH, Language
 from .serialize import public_place
+from .translatable import N_, french
 from .validation import safe_email, safe_url
 
 MIXED = -1                 # chapter index of a marker whose groups have several chapters
@@ -40,33 +44,75 @@ def of_name(name: str) -> str:
     return "de " + name
 
 
-def approximate_note(place: Place) -> str:
+def _as_given(nis: str, name: str) -> str:
+    return name
+
+
+@dataclass(frozen=True)
+class MapWords:
+    """How the maps speak (nothing here imports Flask: web/i18n.py builds the words of a
+    request). French by default.
+
+    lang      'fr', 'nl', 'de' or 'en' (part of every cached map's key);
+    translate gettext-like: (msgid, **params) → text (French: the msgid itself);
+    commune   (NIS code, French name) → the commune's name in this language;
+    schedule  how schedules read (schedule.display.Language)."""
+    lang: str = "fr"
+    translate: Callable[..., str] = french
+    commune: Callable[[str, str], str] = _as_given
+    schedule: Language = FRENCH
+
+    def __call__(self, text: str, **params) -> str:
+        return self.translate(text, **params)
+
+    def named(self, msgid: str, name: str) -> str:
+        """msgid holds 'de %(name)s': French writes it with of_name ('d’Anderlecht',
+        'du Rœulx'); another language has its own phrasing ('municipality of Namur')."""
+        if self.lang == "fr":
+            return french(msgid.replace("de %(name)s", "%(of_name)s"), of_name=of_name(name))
+        return self.translate(msgid, name=name)
+
+
+FRENCH_WORDS = MapWords()
+
+NOT_PUBLISHED = N_("Adresse non publiée\u00a0: le repère est au centre de la commune de "
+                   "%(name)s. Contactez le groupe pour connaître le lieu.")
+LOCALITY_CENTRE = N_("Emplacement approximatif\u00a0: centre de la localité de %(name)s.")
+COMMUNE_CENTRE = N_("Emplacement approximatif\u00a0: centre de la commune de %(name)s.")
+
+
+def approximate_note(place: Place, words: MapWords = FRENCH_WORDS) -> str:
     """What a popup says of a place that is not where its marker is ('' when it is)."""
     if place.precision == "exact" and place.show_exact:
         return ""
+    commune = words.commune(place.commune_nis, place.commune_name)
     if not place.show_exact:
-        return (f"Adresse non publiée\u00a0: le repère est au centre de la commune "
-                f"{of_name(place.commune_name)}. Contactez le groupe pour connaître le lieu.")
+        return words.named(NOT_PUBLISHED, commune)
     if place.precision == "locality" and place.locality:
-        return f"Emplacement approximatif\u00a0: centre de la localité {of_name(place.locality)}."
-    return f"Emplacement approximatif\u00a0: centre de la commune {of_name(place.commune_name)}."
+        return words.named(LOCALITY_CENTRE, place.locality)
+    return words.named(COMMUNE_CENTRE, commune)
 
 
-def place_details(group: Group, place: Place, *, url: str, moment=None) -> dict:
+def place_details(group: Group, place: Place, *, url: str, moment=None,
+                  words: MapWords = FRENCH_WORDS) -> dict:
     """What a popup shows of one group at one place. `place` must already be public.
 
     With `moment`, the next meeting after it ("next"), its caveat, or the note saying
     why there is no date ("schedule_note")."""
-    view = (schedule_view(place.schedule_parsed, moment, meeting_place=place.meeting_place)
+    view = (schedule_view(place.schedule_parsed, moment, meeting_place=place.meeting_place,
+                          lang=words.schedule)
             if moment is not None and place.schedule_parsed is not None else None)
+    kind = KINDS.get(group.kind, "")
     return {
         "name": group.name, "url": url, "chapter": chapter_index(group.chapter),
-        "chapter_title": CHAPTER_TITLES.get(group.chapter, group.chapter),
-        "kind": KINDS.get(group.kind, ""), "schedule": place.schedule,
-        "address": place.address_line(), "approx": approximate_note(place),
+        "chapter_title": (words(CHAPTER_TITLES[group.chapter])
+                          if group.chapter in CHAPTER_TITLES else group.chapter),
+        "kind": words(kind) if kind else "", "schedule": place.schedule,
+        "address": place.address_line(), "approx": approximate_note(place, words),
         "phone": group.phone.strip(), "email": safe_email(group.email) or "",
         "website": safe_url(group.website) or "", "demo": group.demo,
-        "next": view.next_line if view else "", "caveat": view.caveat if view else "",
+        "next": view.next_line if view else "",
+        "caveat": view.caveat if view else "",
         "schedule_note": view.note if view else "",
     }
 

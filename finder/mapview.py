@@ -37,6 +37,10 @@ Interface (the pages embed a map with these; nothing else here is needed by them
 
     tiles = {"url": TILE_URL, "attribution": TILE_ATTRIBUTION, "max_zoom": TILE_MAX_ZOOM}
 
+    Both take `words` (mapcontent.MapWords, French by default): the language of what the
+    map says (legend, label, fallback, popups); web/i18n.map_words() gives a request's.
+    The language is part of the cache key.
+
 What a popup says and where a marker goes (public positions) is in finder.mapcontent.
 Asset URLs default to the routes of finder/web/assets.py; `configure_assets`, called once
 at start-up by assets.init_app, sets the fingerprinted ones. Folium's own CDN lists
@@ -60,19 +64,20 @@ from branca.element import CssLink, JavascriptLink, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from .mapcontent import (approximate_note, chapter_index, is_approximate, of_name,
-                         place_details, position_key, script_json)
+from .mapcontent import (FRENCH_WORDS, MapWords, approximate_note, chapter_index,
+                         is_approximate, place_details, position_key, script_json)
 from .clusters import VIEW_TILES_MAX
 from .lru import LRU
 from .models import CHAPTER_COLOURS, CHAPTER_SLUGS, CHAPTER_TITLES, Group
 from .serialize import public_place
+from .translatable import N_
 
 __all__ = ["MapParts", "build_map", "map_for_group", "configure_assets", "cache_info",
            "cache_clear", "approximate_note", "theme_css", "MAP_HEIGHTS", "GEO_ATTRIBUTION",
            "WALLONIA_BRUSSELS"]
 
-GEO_ATTRIBUTION = ("Communes\u00a0: Statbel (CC BY 4.0) · Codes postaux\u00a0: bpost / "
-                   "OpenStreetMap contributors (ODbL)")
+GEO_ATTRIBUTION = N_("Communes\u00a0: Statbel (CC BY 4.0) · Codes postaux\u00a0: bpost / "
+                     "OpenStreetMap contributors (ODbL)")
 # (south, west), (north, east) of Wallonia and Brussels: the view when there is nothing else.
 WALLONIA_BRUSSELS = ((49.49, 2.84), (50.92, 6.41))
 MAX_FIT_ZOOM = 14          # never zoom closer than this to fit results: a neighbourhood
@@ -256,7 +261,8 @@ def _tile_provider(url: str, attribution: str) -> xyzservices.TileProvider:
                                     html_attribution=attribution)
 
 
-def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
+def _render(m: FinderMap, *, legend: list[tuple[str, str]],
+            words: MapWords = FRENCH_WORDS) -> MapParts:
     """Render the Folium figure and split it: links and styles / container / one script."""
     figure = m.get_root()
     for n, element in enumerate(_walk(m)):
@@ -289,9 +295,9 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]]) -> MapParts:
         f'<div class="finder-map" id="{name}-wrap" hidden>',
         figure.html.render().strip(),
         f'<p class="finder-map__status" id="{name}-status" role="status"></p>',
-        f'<p class="finder-map__fallback" id="{name}-fallback" hidden>La carte n’a pas pu '
-        "s’afficher. Les mêmes informations se trouvent dans la liste.</p>",
-        _legend_html(name, legend),
+        f'<p class="finder-map__fallback" id="{name}-fallback" hidden>'
+        f"{escape(words(FALLBACK), quote=False)}</p>",
+        _legend_html(name, legend, words(LEGEND)),
         "</div>",
     ] + [f'<script src="{escape(u)}" defer></script>' for u in js])
     script = "\n".join([
@@ -333,15 +339,16 @@ def _walk(element):
         yield from _walk(child)
 
 
-def _legend_html(name: str, items: list[tuple[str, str]]) -> str:
+def _legend_html(name: str, items: list[tuple[str, str]], title: str) -> str:
     lines = "".join(f'<li><span class="fm-key {cls}" aria-hidden="true"></span>{escape(text)}</li>'
                     for cls, text in items)
-    return (f'<details class="finder-map__legend" id="{name}-legend" open><summary>Légende de la '
-            f"carte</summary><ul>{lines}</ul></details>")
+    return (f'<details class="finder-map__legend" id="{name}-legend" open><summary>'
+            f"{escape(title, quote=False)}</summary><ul>{lines}</ul></details>")
 
 
-def _fmt_km(km: float) -> str:
-    return f"{km:g}".replace(".", ",") + "\u00a0km"
+def _fmt_km(km: float, lang: str = "fr") -> str:
+    text = f"{km:g}"
+    return (text if lang == "en" else text.replace(".", ",")) + "\u00a0km"
 
 
 def circle_bounds(origin: tuple[float, float], radius_km: float):
@@ -374,45 +381,71 @@ def _tiles_key(tiles: dict) -> list:
 
 def build_map(*, origin: Optional[tuple[float, float]] = None, radius_km: Optional[float] = None,
               commune_outline: Optional[dict] = None, data_url: str, tiles: dict,
-              height: str = "50vh", fit_bounds: Optional[tuple] = None) -> MapParts:
-    """The search map's skeleton; its places come from data_url. Cached on the inputs."""
+              height: str = "50vh", fit_bounds: Optional[tuple] = None,
+              words: MapWords = FRENCH_WORDS) -> MapParts:
+    """The search map's skeleton; its places come from data_url. Cached on the inputs
+    (the language too: `words`)."""
     origin = (round(float(origin[0]), 6), round(float(origin[1]), 6)) if origin else None
     radius = float(radius_km) if radius_km and origin else None
     outline_digest = (hashlib.sha256(json.dumps(commune_outline, sort_keys=True).encode())
                       .hexdigest() if commune_outline else None)
     key = ["search", origin, radius, outline_digest, data_url, _tiles_key(tiles), height,
-           fit_bounds, _stats["assets"]]
+           fit_bounds, _stats["assets"], words.lang]
     return _cached(key, lambda k: _build_search_map(
-        k, origin, radius, commune_outline, data_url, tiles, height, fit_bounds))
+        k, origin, radius, commune_outline, data_url, tiles, height, fit_bounds, words))
+
+
+# What the maps say (French; translated by `words`).
+FALLBACK = N_("La carte n’a pas pu s’afficher. Les mêmes informations se trouvent dans la "
+              "liste.")
+LEGEND = N_("Légende de la carte")
+SEARCH_MAP_LABEL = N_("Carte des lieux de réunion trouvés")
+GROUP_MAP_LABEL = N_("Carte des lieux de réunion de « %(name)s »")
+MIXED_KEY = N_("Plusieurs groupes de chapitres différents au même endroit")
+APPROX_KEY = N_("Emplacement approximatif (centre de la commune ou de la localité)")
+CLUSTER_KEY = N_("Plusieurs lieux proches\u00a0: zoomez ou touchez pour les séparer")
+OUTLINE_KEY = N_("Limites de la commune de %(name)s")
+OUTLINE_KEY_UNNAMED = N_("Limites de la commune choisie")
+RADIUS_KEY = N_("Rayon de recherche\u00a0: %(distance)s")
+ORIGIN_KEY = N_("Point de départ de la recherche")
+PLACE_KEY = N_("Lieu de réunion")
+
+
+def _map_config(words: MapWords) -> dict:
+    """What finder-map.js gets in every map's configuration, in the page's language."""
+    return {"attribution": escape(words(GEO_ATTRIBUTION)),
+            "chapters": [words(CHAPTER_TITLES[s]) for s in CHAPTER_SLUGS]}
 
 
 def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
-                      fit_bounds) -> MapParts:
-    m = _new_map(key, tiles, height, "Carte des lieux de réunion trouvés")
-    legend = [(f"fm-c{i}", CHAPTER_TITLES[s]) for i, s in enumerate(CHAPTER_SLUGS)]
-    legend += [("fm-mixed", "Plusieurs groupes de chapitres différents au même endroit"),
-               ("fm-key--approx", "Emplacement approximatif (centre de la commune ou de la localité)"),
-               ("fm-key--cluster", "Plusieurs lieux proches\u00a0: zoomez ou touchez pour les séparer")]
+                      fit_bounds, words: MapWords = FRENCH_WORDS) -> MapParts:
+    m = _new_map(key, tiles, height, words(SEARCH_MAP_LABEL))
+    legend = [(f"fm-c{i}", words(CHAPTER_TITLES[s])) for i, s in enumerate(CHAPTER_SLUGS)]
+    legend += [("fm-mixed", words(MIXED_KEY)), ("fm-key--approx", words(APPROX_KEY)),
+               ("fm-key--cluster", words(CLUSTER_KEY))]
     bounds = None
     if outline:
-        name = (outline.get("properties") or {}).get("name_fr", "")
+        properties = outline.get("properties") or {}
+        name = properties.get("name_fr", "")
+        name = words.commune(properties.get("nis", ""), name) if name else ""
         folium.GeoJson(outline, name="commune", interactive=False, style_function=lambda _: {
             "color": "#222222", "weight": 3, "dashArray": "2 6", "fill": True,
             "fillColor": "#222222", "fillOpacity": 0.05}).add_to(m)
-        legend.append(("fm-key--outline", f"Limites de la commune {of_name(name)}" if name
-                       else "Limites de la commune choisie"))
+        legend.append(("fm-key--outline", words.named(OUTLINE_KEY, name) if name
+                       else words(OUTLINE_KEY_UNNAMED)))
         bounds = _geojson_bounds(outline)
     if origin:
         if radius:
             folium.Circle(location=list(origin), radius=radius * 1000, color="#1a1a1a",
                           weight=2, dash_array="8 6", fill=True, fill_color="#1a1a1a",
                           fill_opacity=0.04, interactive=False).add_to(m)
-            legend.append(("fm-key--radius", f"Rayon de recherche\u00a0: {_fmt_km(radius)}"))
+            legend.append(("fm-key--radius", words(RADIUS_KEY,
+                                                   distance=_fmt_km(radius, words.lang))))
             bounds = circle_bounds(origin, radius)
         # Under the places, and not clickable: it must never hide a group's marker.
-        folium.Marker(location=list(origin), alt="Point de départ de la recherche",
+        folium.Marker(location=list(origin), alt=words(ORIGIN_KEY),
                       interactive=False, keyboard=False, z_index_offset=-1000).add_to(m)
-        legend.append(("fm-key--origin", "Point de départ de la recherche"))
+        legend.append(("fm-key--origin", words(ORIGIN_KEY)))
         bounds = bounds or circle_bounds(origin, 5)
     if fit_bounds:
         # The places (and the starting point): the view the map data is first asked for.
@@ -427,15 +460,14 @@ def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
     _HandToFinderMap({
         "data": data_url, "origin": list(origin) if origin else None,
         "fitZoom": MAX_FIT_ZOOM, "cluster": True, "groupLinks": True,
-        "maxTiles": VIEW_TILES_MAX,
-        "attribution": escape(GEO_ATTRIBUTION),
-        "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
+        "maxTiles": VIEW_TILES_MAX, **_map_config(words),
     }).add_to(m)
-    return _render(m, legend=legend)
+    return _render(m, legend=legend, words=words)
 
 
 def map_for_group(group: Group, geography, tiles: dict, *,
-                  height: str = "40vh", moment=None) -> MapParts:
+                  height: str = "40vh", moment=None,
+                  words: MapWords = FRENCH_WORDS) -> MapParts:
     """The map of one group's places (public positions), data inline. Cached (the popups'
     next meetings, computed at `moment`, are part of the key)."""
     places = [public_place(p, geography) for p in group.places if p.located]
@@ -443,23 +475,23 @@ def map_for_group(group: Group, geography, tiles: dict, *,
     details = []
     for place in places:
         markers.setdefault(position_key(place), []).append(len(details))
-        details.append(place_details(group, place, url="", moment=moment))
+        details.append(place_details(group, place, url="", moment=moment, words=words))
     where = {position_key(p): (p.locality or p.commune_name) for p in places}
     rows = [[lat, lon, chapter_index(group.chapter), approx, ids, [group.name],
              where[(lat, lon, approx)]] for (lat, lon, approx), ids in markers.items()]
     data = {"markers": rows, "details": details, "count": len(places),
             "approx": sum(1 for p in places if is_approximate(p))}
-    key = ["group", data, _tiles_key(tiles), height, _stats["assets"]]
-    return _cached(key, lambda k: _build_group_map(k, group, data, tiles, height))
+    key = ["group", data, _tiles_key(tiles), height, _stats["assets"], words.lang]
+    return _cached(key, lambda k: _build_group_map(k, group, data, tiles, height, words))
 
 
-def _build_group_map(key, group, data, tiles, height) -> MapParts:
-    m = _new_map(key, tiles, height, f"Carte des lieux de réunion de « {group.name} »")
+def _build_group_map(key, group, data, tiles, height,
+                     words: MapWords = FRENCH_WORDS) -> MapParts:
+    m = _new_map(key, tiles, height, words(GROUP_MAP_LABEL, name=group.name))
     index = chapter_index(group.chapter)
-    legend = [(f"fm-c{index}" if index >= 0 else "fm-mixed", "Lieu de réunion")]
+    legend = [(f"fm-c{index}" if index >= 0 else "fm-mixed", words(PLACE_KEY))]
     if data["approx"]:
-        legend.append(("fm-key--approx", "Emplacement approximatif (centre de la commune "
-                                    "ou de la localité)"))
+        legend.append(("fm-key--approx", words(APPROX_KEY)))
     # Zooming to street level on a commune's centre would suggest a precision we lack.
     zoom = GROUP_MAP_ZOOM if data["approx"] < len(group.places) else APPROX_MAP_ZOOM
     if data["markers"]:
@@ -471,7 +503,6 @@ def _build_group_map(key, group, data, tiles, height) -> MapParts:
         _FitView(WALLONIA_BRUSSELS, max_zoom=zoom).add_to(m)
     _HandToFinderMap({
         "places": data, "origin": None, "fitZoom": zoom, "cluster": False,
-        "groupLinks": False, "attribution": escape(GEO_ATTRIBUTION),
-        "chapters": [CHAPTER_TITLES[s] for s in CHAPTER_SLUGS],
+        "groupLinks": False, **_map_config(words),
     }).add_to(m)
-    return _render(m, legend=legend)
+    return _render(m, legend=legend, words=words)

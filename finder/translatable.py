@@ -5,3 +5,8 @@ the views translate these labels for the request's language (web/i18n.py)."""
 
 def N_(text: str) -> str:
     return text
+
+
+def french(text: str, **params) -> str:
+    """gettext's shape for French, the reference: the msgid itself, with its parameters."""
+    return text % params if params else text

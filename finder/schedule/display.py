@@ -105,7 +105,7 @@ def schedule_view(schedule: Optional[Schedule], moment: Moment, *, count: int = 
             text=schedule.text, status=schedule.status,
             next_line=_(NEXT_MEETING if meeting_place else NEXT_DATE) % {
                 "when": occurrence_fr(first, today=today, lang=lang)},
-            caveat=first.caveat,
+            caveat=_(first.caveat) if first.caveat else "",
             upcoming=tuple(occurrence_fr(o, today=today, lang=lang)
                            + (_(TO_CHECK) if o.caveat else "") for o in occs))
     note = _(BY_APPOINTMENT) if schedule.status == APPOINTMENT else _(TO_CONFIRM)

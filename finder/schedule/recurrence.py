@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from .model import Occurrence, Rule, Schedule
+from ..translatable import N_
 from .school import HOLIDAY, NOT_COVERED, SchoolCalendar
 
 TZ = ZoneInfo("Europe/Brussels")
 HORIZON_DAYS = 400
-SCHOOL_CAVEAT = ("pas de réunion pendant les congés scolaires, et le calendrier scolaire de "
-                 "cette période n'est pas connu ici")
+SCHOOL_CAVEAT = N_("pas de réunion pendant les congés scolaires, et le calendrier scolaire de "
+                   "cette période n'est pas connu ici")
 
 Moment = Union[datetime, date]
 

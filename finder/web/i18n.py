@@ -140,6 +140,22 @@ def commune_name(commune) -> str:
     return commune.name_fr
 
 
+def map_words(geography=None):
+    """How the maps of this request speak (mapcontent.MapWords): the page's language, its
+    gettext, Dutch commune names on a Dutch page (with `geography`), its schedules."""
+    from ..mapcontent import FRENCH_WORDS, MapWords
+    lang = current_lang()
+    if lang == DEFAULT:
+        return FRENCH_WORDS
+
+    def commune(nis: str, name: str) -> str:
+        found = geography.communes.get(nis) if geography is not None and nis else None
+        return commune_name(found) if found is not None else name
+
+    return MapWords(lang=lang, translate=gettext, commune=commune,
+                    schedule=schedule_language())
+
+
 def _add_lang(endpoint: str, values: dict) -> None:
     if "lang" in values or endpoint.startswith(_NO_LANG_PREFIXES):
         return

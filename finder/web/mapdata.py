@@ -25,7 +25,8 @@
         What a popup shows: group name, chapter, meeting time, public address (or the
         commune, with a note), phone, e-mail, website, link to /groupes/<slug>.
 
-Bad parameters answer 400 with {"error": {"code", "message", "parameter"}} in French.
+Bad parameters answer 400 with {"error": {"code", "message", "parameter"}}, the message
+in the page's language (`lang=`, which the map's data URLs carry), as the popups' words.
 Responses carry an ETag built from the query and the inventory version (so an import
 changes it) and "Cache-Control: private, no-cache": browsers revalidate, get a 304.
 The markers come from the ranking the page itself used (Inventory.ranking: the page
@@ -49,6 +50,7 @@ from ..models import Result
 from ..serialize import public_place
 from .clock import request_moment
 from .errors import error_response
+from .i18n import current_lang, gettext, map_words
 from .params import BadParameter, parse_search
 
 bp = Blueprint("mapdata", __name__)
@@ -122,21 +124,21 @@ def _view_args(args) -> "tuple[int, tuple[int, int, int, int]] | None":
     if z is None and tiles is None:
         return None
     if z is None or not re.fullmatch(r"\d{1,2}", z.strip()) or int(z) > MAX_ZOOM:
-        raise BadParameter("z", f"Niveau de zoom non valide : un nombre entier de 0 à "
-                                f"{MAX_ZOOM}.")
+        raise BadParameter("z", gettext("Niveau de zoom non valide : un nombre entier de 0 "
+                                        "à %(max)s.", max=MAX_ZOOM))
     zoom = int(z)
     parts = (tiles or "").split(",")
     if len(parts) != 4 or not all(re.fullmatch(r"\d{1,7}", p.strip()) for p in parts):
-        raise BadParameter("tiles", "Zone de la carte non valide : quatre nombres entiers "
-                                    "x0,y0,x1,y1 (les tuiles visibles).")
+        raise BadParameter("tiles", gettext("Zone de la carte non valide : quatre nombres "
+                                            "entiers x0,y0,x1,y1 (les tuiles visibles)."))
     x0, y0, x1, y1 = (int(p) for p in parts)
     side = 1 << zoom
     if not (x0 <= x1 < side and y0 <= y1 < side):
-        raise BadParameter("tiles", f"Zone de la carte hors du monde à ce zoom : chaque "
-                                    f"tuile va de 0 à {side - 1}.")
+        raise BadParameter("tiles", gettext("Zone de la carte hors du monde à ce zoom : "
+                                            "chaque tuile va de 0 à %(last)s.", last=side - 1))
     if x1 - x0 >= VIEW_TILES_MAX or y1 - y0 >= VIEW_TILES_MAX:
-        raise BadParameter("tiles", f"Zone de la carte trop grande : {VIEW_TILES_MAX} tuiles "
-                                    f"de côté au plus.")
+        raise BadParameter("tiles", gettext("Zone de la carte trop grande : %(max)s tuiles "
+                                            "de côté au plus.", max=VIEW_TILES_MAX))
     return zoom, (x0, y0, x1, y1)
 
 
@@ -243,11 +245,13 @@ def marker_rows(place_ids: list[int], points: dict) -> tuple[list[list], int]:
 def details():
     raw = (request.args.get("ids") or "").strip()
     if not _IDS.match(raw):
-        raise BadParameter("ids", f"Liste de lieux non valide : des numéros séparés par des "
-                                  f"virgules ({MAX_DETAIL_IDS} au plus).")
+        raise BadParameter("ids", gettext("Liste de lieux non valide : des numéros séparés "
+                                          "par des virgules (%(max)s au plus).",
+                                          max=MAX_DETAIL_IDS))
     ids = list(dict.fromkeys(int(x) for x in raw.split(",")))
     store, moment = get_store(), request_moment()
-    return _conditional(_stamp(get_inventory()) + ["details", ids, moment.isoformat()],
+    return _conditional(_stamp(get_inventory()) + ["details", ids, moment.isoformat(),
+                                                   current_lang()],
                         lambda: json.dumps(
         {"places": place_details_list(store, get_geography(), ids, moment)},
         ensure_ascii=False, separators=(",", ":")).encode())
@@ -258,9 +262,10 @@ def place(place_id: int):
     store, moment = get_store(), request_moment()
     found = place_details_list(store, get_geography(), [place_id], moment)
     if not found:
-        return error_response(404, "not_found", "Ce lieu n’existe pas ou plus : rechargez "
-                                                "la page de recherche.")
-    return _conditional(_stamp(get_inventory()) + ["place", place_id, moment.isoformat()],
+        return error_response(404, "not_found", gettext(
+            "Ce lieu n’existe pas ou plus : rechargez la page de recherche."))
+    return _conditional(_stamp(get_inventory()) + ["place", place_id, moment.isoformat(),
+                                                   current_lang()],
                         lambda: json.dumps(
         found[0], ensure_ascii=False, separators=(",", ":")).encode())
 
@@ -271,13 +276,14 @@ def place_details_list(store, geography, ids: list[int], moment=None) -> list[di
     group_of = store.group_ids_of_places(ids)
     places = store.places_by_id(list(group_of))
     groups = store.groups_by_id(set(group_of.values()), with_places=False)
-    out = []
+    out, words = [], map_words(geography)
     for pid in ids:
         if pid not in group_of:
             continue
         group = groups[group_of[pid]]
         public = public_place(places[pid], geography)
-        entry = place_details(group, public, url=group_url(group.slug), moment=moment)
+        entry = place_details(group, public, url=group_url(group.slug), moment=moment,
+                              words=words)
         entry["id"] = pid
         entry["approximate"] = is_approximate(public)
         out.append(entry)

@@ -25,7 +25,8 @@ from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
                      run_search)
-from .i18n import commune_name, current_lang, gettext, label, ngettext, weekday_name
+from .i18n import (commune_name, current_lang, gettext, label, map_words, ngettext,
+                   weekday_name)
 from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -98,7 +99,8 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         data_url=url_for("mapdata.places", **req.as_args(page=None)),
         tiles=tiles_config(), height="50vh",
         # The map opens where its places are: its first request is for that view.
-        fit_bounds=mapdata.map_fit(inventory, geography, req.query))
+        fit_bounds=mapdata.map_fit(inventory, geography, req.query),
+        words=map_words(geography))
 
     errors = search_field_errors(req, page_url, frozenset(locked))
     context = dict(
@@ -322,7 +324,8 @@ def group(slug: str):
                                               "cessé ses activités."))
     moment = request_moment()
     view = group_view(found, geography, moment, upcoming=UPCOMING_DATES)
-    map_parts = (mapview.map_for_group(found, geography, tiles_config(), moment=moment)
+    map_parts = (mapview.map_for_group(found, geography, tiles_config(), moment=moment,
+                                       words=map_words(geography))
                  if found.places else None)
     page = public_url("pages.group", slug=found.slug)
     report = mailto_href(
@@ -349,7 +352,7 @@ def _common_context() -> dict:
         "maintainer_href": mailto_href(maintainer),
         "crisis_lines": [(name, number, tel_href(number), gettext(note) if note else "")
                          for name, number, note in crisis_lines(current_lang())],
-        "geo_attribution": ATTRIBUTION,
+        "geo_attribution": label(ATTRIBUTION),
     }
 
 
