@@ -9,17 +9,21 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              equal to models.CHAPTER_COLOURS by tests/test_mapview.py), so the page's
              Content-Security-Policy needs no style-src 'unsafe-inline'.
       body   the map block (container, status line, legend) followed by the
-             <script src=… defer> tags of the self-hosted libraries (Leaflet,
-             static/js/finder-map.js): goes where the map appears. The block is
+             <script src=… async> tags of the self-hosted libraries (Leaflet, marked
+             data-leaflet, and static/js/finder-map.js, which waits for it): goes where
+             the map appears. The block is
              `hidden` until the script runs: without JavaScript there is no empty map
              box and no legend, nor any element marked `data-needs-map hidden` (the
              map's section, the "Passer la carte" link), which the script shows. The page puts partials/map_strings.html after
              it: the words finder-map.js shows and says come from there.
-      script JavaScript without the <script> tag. The page wraps it, anywhere after body,
-             as <script nonce="{{ csp_nonce() }}">…</script>: it is the only inline script.
-             It starts the map as soon as finder-map.js has run (it calls what waits in
-             window.FinderMapQueue), else at DOMContentLoaded (the map's fallback
-             message then says it could not be shown).
+      script JavaScript without the <script> tag. partials/map.html puts body, the
+             strings and this script, as <script nonce="{{ csp_nonce() }}">…</script> (the
+             only inline script), together where the map appears: the map starts as soon
+             as its two files are there, while the list below is still being read (the
+             first view's places are asked for before the list is laid out). It starts
+             when finder-map.js has run (it calls what waits in window.FinderMapQueue),
+             else at the window's load (the map's fallback message then says it could not
+             be shown).
 
     build_map(*, origin, radius_km, commune_outline, data_url, tiles, height="50vh",
               fit_bounds=None) -> MapParts
@@ -248,8 +252,7 @@ def _new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
     m._id = key[:12]
     m.label = label
     m.height_class = height_class(height)
-    folium.TileLayer(tiles=_tile_provider(tiles["url"], tiles["attribution"]),
-                     max_zoom=max_zoom, max_native_zoom=max_zoom, subdomains="abc").add_to(m)
+    m.tile_config = (tiles["url"], tiles["attribution"], max_zoom)     # added by _render
     return m
 
 
@@ -263,7 +266,13 @@ def _tile_provider(url: str, attribution: str) -> xyzservices.TileProvider:
 
 def _render(m: FinderMap, *, legend: list[tuple[str, str]],
             words: MapWords = FRENCH_WORDS) -> MapParts:
-    """Render the Folium figure and split it: links and styles / container / one script."""
+    """Render the Folium figure and split it: links and styles / container / one script.
+
+    The tile layer comes last in the script: the map has its view and has asked for its
+    places (finder-map.js) before Leaflet starts making and loading tiles."""
+    url, attribution, max_zoom = m.tile_config
+    folium.TileLayer(tiles=_tile_provider(url, attribution), max_zoom=max_zoom,
+                     max_native_zoom=max_zoom, subdomains="abc").add_to(m)
     figure = m.get_root()
     for n, element in enumerate(_walk(m)):
         if element is not m:
@@ -271,6 +280,7 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]],
     for child in list(figure._children.values()):
         child.render()
     css, js, head, inline = [], [], [], []
+    leaflet_url = dict(FinderMap.default_js).get("leaflet")
     for name, element in figure.header._children.items():
         if isinstance(element, JavascriptLink):
             js.append(element.url)
@@ -299,7 +309,8 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]],
         f"{escape(words(FALLBACK), quote=False)}</p>",
         _legend_html(name, legend, words(LEGEND)),
         "</div>",
-    ] + [f'<script src="{escape(u)}" defer></script>' for u in js])
+    ] + [f'<script src="{escape(u)}" async{" data-leaflet" if u == leaflet_url else ""}>'
+         "</script>" for u in js])
     script = "\n".join([
         "(function () {",
         "  var started = false;",
@@ -322,11 +333,12 @@ def _render(m: FinderMap, *, legend: list[tuple[str, str]],
         *inline,
         figure.script.render(),
         "  }",
-        # As soon as finder-map.js has run (Leaflet runs before it), not when every other
-        # deferred script of the page is there too; DOMContentLoaded if it never runs.
+        # As soon as finder-map.js (async) has run and Leaflet with it, while the rest of
+        # the page is still being read; at the window's load (every async script has run
+        # or failed by then) if it never does: the fallback message.
         "  if (window.FinderMap) { start(); } else {",
         "    (window.FinderMapQueue = window.FinderMapQueue || []).push(start);",
-        '    document.addEventListener("DOMContentLoaded", start);',
+        '    window.addEventListener("load", start);',
         "  }",
         "})();",
     ])

@@ -552,7 +552,15 @@
     update();
   }
 
-  window.FinderMap = { attach: attach };
-  // The page's maps wait for this file (mapview.py's inline script): start them now.
-  (window.FinderMapQueue || []).splice(0).forEach(function (start) { start(); });
+  // Both files load async (mapview.py): this one may run before Leaflet. The page's maps
+  // wait for both (mapview.py's inline script): start them once Leaflet is there too.
+  function whenLeaflet(run) {
+    if (window.L) { run(); return; }
+    var tag = document.querySelector("script[data-leaflet]");
+    if (tag) { tag.addEventListener("load", run); }
+  }
+  whenLeaflet(function () {
+    window.FinderMap = { attach: attach };
+    (window.FinderMapQueue || []).splice(0).forEach(function (start) { start(); });
+  });
 })();
