@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from .aliases import PlaceAlias, PlaceAliasError
 from .models import Commune, Locality, Resolved
 from .text import fold
+from .translatable import N_, Said
 
 if TYPE_CHECKING:
     from .geography import Geography
@@ -136,9 +137,9 @@ class Gazetteer:
     def resolve(self, text) -> Resolved:
         query = (text if isinstance(text, str) else "" if text is None else str(text)).strip()
         if len(query) > MAX_QUERY_LENGTH:
-            return Resolved(query=query[:MAX_QUERY_LENGTH], status="invalid", message=(
-                f"Le texte est trop long ({MAX_QUERY_LENGTH} caractères au plus) : "
-                "indiquez un code postal ou le nom d'une commune."))
+            return Resolved(query=query[:MAX_QUERY_LENGTH], status="invalid", **_said(N_(
+                "Le texte est trop long (%(max)s caractères au plus) : "
+                "indiquez un code postal ou le nom d'une commune."), max=MAX_QUERY_LENGTH))
         spaced = re.sub(r"(?<=\d)(?=[^\W\d_])", " ", query)   # "5000Namur"
         numbers = [(m.group("prefix"), m.group("digits")) for m in _NUMBER.finditer(spaced)]
         rest = _NUMBER.sub(" ", spaced)
@@ -151,7 +152,7 @@ class Gazetteer:
             name, hint = _readable(hints[-1]), ""
         if not numbers and not name:
             return Resolved(query=query, status="invalid",
-                            message="Indiquez un code postal ou le nom d'une commune.")
+                            **_said(N_("Indiquez un code postal ou le nom d'une commune.")))
 
         belgian = [d for p, d in numbers
                    if len(d) == 4 and (p is None or p.upper() in _BELGIAN_PREFIXES)]
@@ -162,30 +163,30 @@ class Gazetteer:
             answer = self._resolve_postcode(query, belgian[0], name, hint)
             if dutch and not answer.ok:     # "6211 AB": no Belgian place by that name
                 token = f"{dutch.group(1)} {dutch.group(2).upper()}"
-                return Resolved(query=query, status="outside", message=(
-                    f"« {token} » ressemble à un code postal néerlandais : ce répertoire "
+                return Resolved(query=query, status="outside", **_said(N_(
+                    "« %(token)s » ressemble à un code postal néerlandais : ce répertoire "
                     "couvre la Wallonie et Bruxelles. Vous pouvez chercher par commune ou "
-                    "par code postal belge."))
+                    "par code postal belge."), token=token))
             return answer
         foreign = [f"{p}-{d}" for p, d in numbers if p and p.upper() in _FOREIGN_PREFIXES]
         if foreign or any(len(d) == 5 for _, d in numbers):
             token = foreign[0] if foreign else next(d for _, d in numbers if len(d) == 5)
-            return Resolved(query=query, status="outside", message=(
-                f"« {token} » ressemble à un code postal étranger : ce répertoire couvre "
+            return Resolved(query=query, status="outside", **_said(N_(
+                "« %(token)s » ressemble à un code postal étranger : ce répertoire couvre "
                 "la Wallonie et Bruxelles. Vous pouvez chercher par commune ou par code "
-                "postal belge."))
+                "postal belge."), token=token))
         if numbers and not name:
-            return Resolved(query=query, status="not_found", message=(
-                f"« {numbers[0][1]} » n'est pas un code postal belge : "
-                "un code postal belge compte quatre chiffres."))
+            return Resolved(query=query, status="not_found", **_said(N_(
+                "« %(number)s » n'est pas un code postal belge : "
+                "un code postal belge compte quatre chiffres."), number=numbers[0][1]))
         return self._resolve_name(query, name, hint)
 
     def _resolve_postcode(self, raw: str, pc: str, name: str, hint: str) -> Resolved:
         number = int(pc)
         if any(lo <= number <= hi for lo, hi in FLEMISH_RANGES):
-            return Resolved(query=raw, status="outside", postcode=pc, message=(
-                f"Le code postal {pc} est en Flandre : ce répertoire couvre la Wallonie "
-                "et Bruxelles. Vous pouvez chercher par commune."))
+            return Resolved(query=raw, status="outside", postcode=pc, **_said(N_(
+                "Le code postal %(postcode)s est en Flandre : ce répertoire couvre la "
+                "Wallonie et Bruxelles. Vous pouvez chercher par commune."), postcode=pc))
         locs = self.geo.localities_for_postcode(pc)
         key = name_key(name)
         if not locs:
@@ -193,11 +194,12 @@ class Gazetteer:
             closest = sorted(self._postcode_numbers, key=lambda n: (abs(n - number), n))
             nearby = [self._label(self.geo.localities_for_postcode(f"{n:04d}")[0])
                       for n in closest[:MAX_SUGGESTIONS]]
-            problem = ("n'existe pas en Belgique" if number < 1000
-                       else "ne figure pas dans notre liste")
+            problem = (N_("Le code postal %(postcode)s n'existe pas en Belgique.")
+                       if number < 1000 else
+                       N_("Le code postal %(postcode)s ne figure pas dans notre liste."))
             return Resolved(query=raw, status="not_found", postcode=pc,
                             suggestions=_first(named + nearby),
-                            message=f"Le code postal {pc} {problem}.")
+                            **_said(problem, postcode=pc))
         if not key:
             others = tuple(self._label(l) for l in locs[1:])
             return self._locality_answer(raw, locs[0], suggestions=others)
@@ -209,14 +211,15 @@ class Gazetteer:
             labels = [self._label(locs[0], with_commune=True)]
             labels += [self._label(p, with_commune=True) for p in elsewhere]
             return Resolved(query=raw, status="ambiguous", postcode=pc,
-                            suggestions=_first(labels, limit=len(labels)), message=(
-                                f"Le code postal {pc} ne correspond pas à « {name} » : "
-                                "précisez le lieu."))
+                            suggestions=_first(labels, limit=len(labels)), **_said(N_(
+                                "Le code postal %(postcode)s ne correspond pas à "
+                                "« %(name)s » : précisez le lieu."), postcode=pc, name=name))
         names = " et ".join(dict.fromkeys(self.geo.communes[l.nis].name_fr for l in locs))
         return Resolved(query=raw, status="mismatch", postcode=pc,
-                        suggestions=_first([self._label(l) for l in locs]), message=(
-                            f"« {name} » n'est pas une localité du code postal {pc} "
-                            f"({names}) : vérifiez le code postal ou le nom du lieu."))
+                        suggestions=_first([self._label(l) for l in locs]), **_said(N_(
+                            "« %(name)s » n'est pas une localité du code postal %(postcode)s "
+                            "(%(communes)s) : vérifiez le code postal ou le nom du lieu."),
+                            name=name, postcode=pc, communes=names))
 
     def _match_in_postcode(self, locs: list[Locality], key: str) -> Optional[Locality]:
         if not key:
@@ -239,10 +242,9 @@ class Gazetteer:
         places = self._places(key, hint)
         if not places:
             suggestions = self._suggest(key, name)
-            message = ("Aucune commune ni localité de Wallonie ou de Bruxelles "
-                       f"ne s'appelle « {name} ».")
             return Resolved(query=raw, status="not_found", suggestions=suggestions,
-                            message=message)
+                            **_said(N_("Aucune commune ni localité de Wallonie ou de "
+                                       "Bruxelles ne s'appelle « %(name)s »."), name=name))
         first, others = places[0], places[1:]
         if isinstance(first, Commune):
             return self._commune_answer(raw, first, others)
@@ -250,7 +252,8 @@ class Gazetteer:
             return self._locality_answer(raw, first)
         return Resolved(query=raw, status="ambiguous",
                         suggestions=tuple(self._label(p, with_commune=True) for p in places),
-                        message=f"Plusieurs lieux s'appellent « {name} » : précisez lequel.")
+                        **_said(N_("Plusieurs lieux s'appellent « %(name)s » : précisez "
+                                   "lequel."), name=name))
 
     def _places(self, key: str, hint: str = "") -> list[Place]:
         """Places named key: the commune first, then localities of other communes."""
@@ -321,6 +324,11 @@ def _readable(text: str) -> str:
     """Text trimmed of edge punctuation; '' when it holds no letter or digit."""
     text = text.strip(" ,;:-/.")
     return text if re.search(r"[^\W_]", text) else ""
+
+
+def _said(msgid: str, **params) -> dict:
+    """A Resolved's message: French, keeping its msgid for the views (translatable.Said)."""
+    return {"message": Said(msgid, **params)}
 
 
 def _first(labels, limit: int = MAX_SUGGESTIONS) -> tuple[str, ...]:

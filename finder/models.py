@@ -111,7 +111,7 @@ class Resolved:
     locality: Optional[str] = None
     commune: Optional[Commune] = None
     suggestions: tuple[str, ...] = ()
-    message: str = ""  # French, for people
+    message: str = ""  # French, for people (a translatable.Said: the views translate it)
 
     @property
     def ok(self) -> bool:

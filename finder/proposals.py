@@ -15,7 +15,9 @@ from . import editing
 from .importer import locate_place
 from .models import Group, Proposal
 from .text import slugify
-from .validation import MAX_CELL, PLACE_FIELDS, REQUIRED, check_row, email_problem
+from .translatable import N_, Said
+from .validation import (MAX_CELL, PLACE_FIELDS, REQUIRED, check_row, email_problem,
+                         email_refused, too_long)
 
 NEW_GROUP_FIELDS = ("name", "chapter", "kind", "description", "phone", "email", "website")
 NEW_PLACE_FIELDS = ("place_label", "street", "postcode", "locality", "commune", "schedule")
@@ -37,10 +39,10 @@ def _contact(form) -> tuple[dict[str, str], str, str]:
     problems = {}
     email = str(form.get("proposer_email", "") or "").strip()[:254]
     if email and (why := email_problem(email)):
-        problems["proposer_email"] = f"adresse e-mail refusée « {email} » : {why}"
+        problems["proposer_email"] = email_refused(email, why)
     message = str(form.get("message", "") or "").strip()
     if len(message) > MAX_CELL:
-        problems["message"] = f"texte trop long ({len(message)} caractères, maximum {MAX_CELL})."
+        problems["message"] = too_long(len(message))
     return problems, email, message
 
 
@@ -60,8 +62,8 @@ def check_correction(form, group: Group, in_service_area) -> tuple[dict[str, str
     problems |= contact
     current = editing.group_form(group)
     if not message and all(data[c] == current[c] for c in CORRECTION_FIELDS):
-        problems["message"] = ("Dites-nous ce qui est inexact ou a changé (ou corrigez un des "
-                               "champs ci-dessus).")
+        problems["message"] = Said(N_("Dites-nous ce qui est inexact ou a changé (ou corrigez "
+                                      "un des champs ci-dessus)."))
     return problems, data, email, message
 
 

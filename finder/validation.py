@@ -41,6 +41,7 @@ from .models import ADDRESS_KINDS, CHAPTER_SLUGS, KINDS, Group, Place
 from .schedule import parse_schedule
 from .schedule.columns import ColumnError, schedule_from_columns
 from .text import slugify
+from .translatable import N_, Said
 
 # Bidirectional controls and marks: they reorder what a reader sees.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -56,9 +57,23 @@ _EMAIL_DOMAIN = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-
 _ENCODED_BREAK = re.compile(r"%0[ad]|%e2%80%a[89]|&#(x0*[ad]|0*1[03]);|\\[rn]", re.I)
 
 
+# Messages a public form may show (proposals): Said keeps their msgid (web/i18n.say).
+INVALID_HOST = N_("le nom du site « %(host)s » n'est pas un nom de domaine valide.")
+EMPTY_ADDRESS = N_("adresse vide.")
+
+
+def too_long(length: int) -> str:
+    return Said(N_("texte trop long (%(length)s caractères, maximum %(max)s)."),
+                length=length, max=MAX_CELL)
+
+
+def email_refused(email: str, problem: str) -> str:
+    return Said(N_("adresse e-mail refusée « %(email)s » : %(why)s"), email=email, why=problem)
+
+
 def _char_name(char: str) -> str:
     if char == " ":
-        return "une espace"
+        return Said(N_("une espace"))
     if char.isprintable() and not unicodedata.category(char).startswith(("Z", "C")):
         return f"« {char} »"
     return f"U+{ord(char):04X}"
@@ -95,28 +110,30 @@ def _unicode_host(host: str) -> str:
 def _host_problem(host: str) -> tuple[Optional[str], str]:
     """(problem, ASCII host) for the host part of a URL."""
     if not host:
-        return "il manque le nom du site après « :// ».", ""
+        return Said(N_("il manque le nom du site après « :// ».")), ""
     bidi = [c for c in host if c in BIDI_CONTROLS]
     if bidi:
-        return (f"le nom du site contient un caractère de contrôle bidirectionnel "
-                f"({_char_name(bidi[0])}), qui change ce que le lecteur voit."), ""
+        return Said(N_("le nom du site contient un caractère de contrôle bidirectionnel "
+                       "(%(char)s), qui change ce que le lecteur voit."),
+                    char=_char_name(bidi[0])), ""
     if "%" in host:
-        return "le nom du site ne peut pas contenir de « % ».", ""
+        return Said(N_("le nom du site ne peut pas contenir de « % ».")), ""
     lowered = host.rstrip(".").lower()
     try:
         ascii_host = idna.encode(lowered, uts46=True).decode("ascii") if not lowered.isascii() \
             else lowered
         readable = _unicode_host(ascii_host)
     except (idna.IDNAError, UnicodeError, ValueError):
-        return f"le nom du site « {host} » n'est pas un nom de domaine valide.", ""
+        return Said(INVALID_HOST, host=host), ""
     if not _ASCII_HOST.match(ascii_host):
         bad = next((c for c in ascii_host if not (c.isalnum() or c in ".-")), None)
-        return (f"le nom du site contient un caractère non permis ({_char_name(bad)})."
-                if bad else f"le nom du site « {host} » n'est pas un nom de domaine valide."), ""
+        return (Said(N_("le nom du site contient un caractère non permis (%(char)s)."),
+                     char=_char_name(bad))
+                if bad else Said(INVALID_HOST, host=host)), ""
     mixed = _mixed_scripts(readable)
     if mixed:
-        return (f"le nom du site « {host} » mélange plusieurs écritures ({mixed}) : il peut "
-                "imiter un autre site."), ""
+        return Said(N_("le nom du site « %(host)s » mélange plusieurs écritures (%(scripts)s) "
+                       ": il peut imiter un autre site."), host=host, scripts=mixed), ""
     return None, ascii_host
 
 
@@ -124,28 +141,30 @@ def _parse_url(text: str) -> tuple[Optional[str], Optional[str]]:
     """(problem, URL to link to) for one web address."""
     url = (text or "").strip()
     if not url:
-        return "adresse vide.", None
+        return Said(EMPTY_ADDRESS), None
     bidi = [c for c in url if c in BIDI_CONTROLS]
     if bidi:
-        return (f"l'adresse contient un caractère de contrôle bidirectionnel "
-                f"({_char_name(bidi[0])}), qui change ce que le lecteur voit."), None
+        return Said(N_("l'adresse contient un caractère de contrôle bidirectionnel "
+                       "(%(char)s), qui change ce que le lecteur voit."),
+                    char=_char_name(bidi[0])), None
     scheme, sep, _ = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https"):
-        return "elle doit commencer par http:// ou https://.", None
+        return Said(N_("elle doit commencer par http:// ou https://.")), None
     for position, char in enumerate(url, start=1):
         if char.isspace() or char in _FORBIDDEN or unicodedata.category(char).startswith("C"):
-            return (f"caractère non permis {_char_name(char)} en position {position} "
-                    "(remplacez-le, ou encodez-le en %XX)."), None
+            return Said(N_("caractère non permis %(char)s en position %(position)s "
+                           "(remplacez-le, ou encodez-le en %%XX)."),
+                        char=_char_name(char), position=position), None
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "le numéro de port ou le nom du site est mal écrit.", None
+        return Said(N_("le numéro de port ou le nom du site est mal écrit.")), None
     if "@" in parts.netloc:
         real = parts.netloc.rsplit("@", 1)[1]
-        return (f"l'adresse contient « {parts.netloc.rsplit('@', 1)[0]}@ » avant le nom du "
-                f"site : elle mène en réalité à « {real} ». Écrivez l'adresse du site "
-                "lui-même."), None
+        return Said(N_("l'adresse contient « %(user)s@ » avant le nom du site : elle mène "
+                       "en réalité à « %(real)s ». Écrivez l'adresse du site lui-même."),
+                    user=parts.netloc.rsplit('@', 1)[0], real=real), None
     problem, host = _host_problem(parts.hostname or "")
     if problem:
         return problem, None
@@ -178,23 +197,24 @@ def email_problem(text: str) -> Optional[str]:
     """Why `text` is no e-mail address we may put in a mailto: link, or None."""
     email = (text or "").strip()
     if not email:
-        return "adresse vide."
+        return Said(EMPTY_ADDRESS)
     if _ENCODED_BREAK.search(email):
-        return "l'adresse contient un retour à la ligne encodé."
+        return Said(N_("l'adresse contient un retour à la ligne encodé."))
     if any(c.isspace() or unicodedata.category(c).startswith("C") for c in email):
-        return "l'adresse contient une espace ou un caractère invisible."
+        return Said(N_("l'adresse contient une espace ou un caractère invisible."))
     if "%" in email:
-        return "le signe « % » n'est pas permis dans une adresse e-mail."
+        return Said(N_("le signe « % » n'est pas permis dans une adresse e-mail."))
     local, at, domain = email.rpartition("@")
     if not at or not local:
-        return "il manque la partie avant ou après « @ »."
+        return Said(N_("il manque la partie avant ou après « @ »."))
     if not _EMAIL_LOCAL.match(local) or local.startswith(".") or ".." in local:
         bad = next((c for c in local if not (c.isascii() and (c.isalnum() or c in "._+-"))),
                    None)
-        return (f"caractère non permis {_char_name(bad)} avant « @ »." if bad
-                else "la partie avant « @ » est mal formée.")
+        return (Said(N_("caractère non permis %(char)s avant « @ »."), char=_char_name(bad))
+                if bad else Said(N_("la partie avant « @ » est mal formée.")))
     if not _EMAIL_DOMAIN.match(domain):
-        return f"le domaine « {domain} » n'est pas valide (par ex. exemple.be)."
+        return Said(N_("le domaine « %(domain)s » n'est pas valide (par ex. exemple.be)."),
+                    domain=domain)
     return None
 
 
@@ -281,27 +301,30 @@ def check_row(row: dict, report: Report, in_service_area,
     for column, value in row.items():
         bad_char = _UNSAFE.search(value)
         if bad_char:
-            report(column, f"caractère invisible {char_name(bad_char.group())} à la "
-                           f"position {bad_char.start() + 1} de la cellule : supprimez-le "
-                           "(il vient souvent d'un copier-coller depuis un autre logiciel).")
+            report(column, Said(N_(
+                "caractère invisible %(char)s à la position %(position)s de la cellule : "
+                "supprimez-le (il vient souvent d'un copier-coller depuis un autre "
+                "logiciel)."), char=char_name(bad_char.group()), position=bad_char.start() + 1))
             row[column] = value = _UNSAFE.sub("", value)
         if len(value) > MAX_CELL:
-            report(column, f"texte trop long ({len(value)} caractères, maximum {MAX_CELL}).")
+            report(column, too_long(len(value)))
             row[column] = value[:MAX_CELL]
     for column in required:
         if not row.get(column):
-            report(column, "valeur obligatoire manquante.")
+            report(column, Said(N_("valeur obligatoire manquante.")))
     key = row.get("group_id") or (slugify(row["name"]) if row.get("name") else "")
     if key and slugify(key) != key:
         report("group_id", f"« {key} » n'est pas un identifiant valide "
                            f"(minuscules, chiffres et tirets : « {slugify(key)} »).")
     chapter = row.get("chapter", "")
     if chapter and chapter not in CHAPTER_SLUGS:
-        report("chapter", f"chapitre inconnu « {chapter} ». Valeurs permises : "
-                          + ", ".join(CHAPTER_SLUGS) + ".")
+        report("chapter", Said(N_("chapitre inconnu « %(value)s ». Valeurs permises : "
+                                  "%(allowed)s."), value=chapter,
+                               allowed=", ".join(CHAPTER_SLUGS)))
     kind = row.get("kind", "")
     if kind and kind not in KINDS:
-        report("kind", f"type inconnu « {kind} ». Valeurs permises : " + ", ".join(KINDS) + ".")
+        report("kind", Said(N_("type inconnu « %(value)s ». Valeurs permises : %(allowed)s."),
+                            value=kind, allowed=", ".join(KINDS)))
     services = split_list(row.get("services", ""))
     for s in services:
         if s not in SERVICES:
@@ -309,14 +332,15 @@ def check_row(row: dict, report: Report, in_service_area,
                                + ", ".join(SERVICES) + ".")
     email = row.get("email", "")
     if email and (problem := email_problem(email)):
-        report("email", f"adresse e-mail refusée « {email} » : {problem}")
+        report("email", email_refused(email, problem))
     for column in ("website", "source_url"):
         url = row.get(column, "")
         if url and (problem := url_problem(url)):
-            report(column, f"adresse web refusée « {url} » : {problem}")
+            report(column, Said(N_("adresse web refusée « %(url)s » : %(why)s"), url=url,
+                                why=problem))
     phone = row.get("phone", "")
     if phone and (not _PHONE.match(phone) or not 3 <= sum(c.isdigit() for c in phone) <= 15):
-        report("phone", f"numéro de téléphone invalide « {phone} ».")
+        report("phone", Said(N_("numéro de téléphone invalide « %(phone)s »."), phone=phone))
     checked = row.get("checked_on", "")
     if checked and (problem := date_problem(checked)):
         report("checked_on", problem)
@@ -348,11 +372,13 @@ def check_place(row: dict, show_exact: bool, report, in_service_area) -> Optiona
     if postcode:
         digits = re.sub(r"^[Bb]-?", "", postcode)
         if not re.fullmatch(r"\d{4}", digits):
-            report("postcode", f"code postal invalide « {postcode} » (4 chiffres attendus).")
+            report("postcode", Said(N_("code postal invalide « %(postcode)s » (4 chiffres "
+                                       "attendus)."), postcode=postcode))
         else:
             postcode = digits
             if not (1000 <= int(digits) <= 1499 or 4000 <= int(digits) <= 7999):
-                report("postcode", f"le code postal {digits} est hors de Wallonie et de Bruxelles.")
+                report("postcode", Said(N_("le code postal %(postcode)s est hors de Wallonie "
+                                           "et de Bruxelles."), postcode=digits))
     lat = lon = None
     if row.get("lat") or row.get("lon"):
         try:
@@ -367,7 +393,8 @@ def check_place(row: dict, show_exact: bool, report, in_service_area) -> Optiona
                 report("lat", f"les coordonnées ({lat}, {lon}) sont hors de Wallonie et de Bruxelles.")
                 lat = lon = None
     if lat is None and not (postcode or row.get("locality") or row.get("commune")):
-        report("commune", "lieu sans code postal, localité ni commune : impossible de le situer.")
+        report("commune", Said(N_("lieu sans code postal, localité ni commune : impossible "
+                                  "de le situer.")))
     text = row.get("schedule", "")
     try:
         schedule = schedule_from_columns(text, row.get("schedule_rule", ""),

@@ -76,10 +76,3 @@ EVERYWHERE_ANY_TIME = N_("Les services accessibles de partout (téléphone, inte
                           "pas d'horaire de réunion : ils sont affichés quel que soit le jour "
                           "ou le moment choisi. Leurs heures d'ouverture sont à vérifier "
                           "auprès d'eux.")
-
-
-def left_out_message(count: int) -> str:
-    """What the page and the API say when a schedule filter left places out unseen."""
-    if count == 1:
-        return "1 lieu dont l'horaire n'est pas connu n'est pas affiché."
-    return f"{count} lieux dont l'horaire n'est pas connu ne sont pas affichés."

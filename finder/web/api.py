@@ -4,7 +4,9 @@ Conventions (the OpenAPI document says the same):
 - every answer under /api/ is JSON (or GeoJSON / CSV for those formats), never HTML
   (errors: web/errors.py, the site's one error policy);
 - errors are {"error": {"code", "message"[, "parameter"][, "suggestions"]}} with a 4xx
-  status; messages are French, for people; codes are stable, for programs:
+  status; messages are for people, in the language asked (`?lang=`, else
+  Accept-Language, else French: web/i18n.py), as are the notices; codes are stable, for
+  programs:
   400 invalid_parameter / missing_parameter, 404 not_found / group_not_found /
   place_not_found, 405 method_not_allowed, 422 origin_* / commune_not_found /
   place_ambiguous / place_mismatch (a postcode with a name that is none of its
@@ -33,13 +35,16 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from ..db import get_geography, get_inventory, get_store
 from ..meeting_guide import meeting_guide
 from ..models import CHAPTER_SLUGS, Resolved
-from ..schedule.filters import EVERYWHERE_ANY_TIME, left_out_message
+from ..schedule.filters import EVERYWHERE_ANY_TIME
 from ..text import fold
 from . import api_formats
 from .api_formats import (group_with_places, public_csv, public_results, results_geojson,
                           text_dict)
 from .errors import ApiError
-from .params import MAX_TEXT, BadParameter, SearchRequest, parse_search, run_search
+from ..translatable import N_
+from .i18n import gettext, label, resolved_message
+from .params import (MAX_TEXT, BadParameter, SearchRequest, left_out_message, parse_search,
+                     run_search)
 from .security import public_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -114,25 +119,31 @@ def unknown(rest: str):
 
 # -- parameters ------------------------------------------------------------------------------
 
-def _int_arg(name: str, default: int, low: int, high: int, label: str) -> int:
+def _int_arg(name: str, default: int, low: int, high: int, what: str) -> int:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(name, f"{label} doit être un nombre entier entre {low} et {high}.") \
-            from None
+        raise BadParameter(name, gettext(
+            "%(what)s doit être un nombre entier entre %(low)s et %(high)s.",
+            what=label(what), low=low, high=high)) from None
     if not low <= value <= high:
-        raise BadParameter(name, f"{label} doit être compris entre {low} et {high}.")
+        raise BadParameter(name, gettext("%(what)s doit être compris entre %(low)s et "
+                                         "%(high)s.", what=label(what), low=low, high=high))
     return value
+
+
+def _too_long() -> str:
+    return gettext("Le texte est trop long (%(max)s caractères au plus).", max=MAX_TEXT)
 
 
 def _chapter_arg() -> Optional[str]:
     chapter = (request.args.get("chapter") or "").strip()
     if chapter and chapter not in CHAPTER_SLUGS:
-        raise BadParameter("chapter", "Ce chapitre n'existe pas. Valeurs permises : "
-                           + ", ".join(CHAPTER_SLUGS) + ".")
+        raise BadParameter("chapter", gettext("Ce chapitre n'existe pas. Valeurs permises : "
+                                              "%(allowed)s.", allowed=", ".join(CHAPTER_SLUGS)))
     return chapter or None
 
 
@@ -140,14 +151,14 @@ _ORIGIN_ERRORS = {"not_found": 422, "ambiguous": 422, "outside": 422, "invalid":
 
 
 def _origin_error(resolved: Resolved) -> ApiError:
-    message = resolved.message or "Ce lieu n'a pas été trouvé."
+    message = resolved_message(resolved, N_("Ce lieu n'a pas été trouvé."))
     return ApiError(_ORIGIN_ERRORS.get(resolved.status, 422), f"origin_{resolved.status}",
                     message, parameter="lat" if resolved.query == "ma position" else "postcode",
                     suggestions=list(resolved.suggestions) or None)
 
 
 def _search_request() -> tuple[SearchRequest, int]:
-    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "La limite")
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, N_("La limite"))
     req = parse_search(request.args, get_geography(), page_size=limit)
     if req.text_problem:
         raise BadParameter("q", req.text_problem)
@@ -163,31 +174,32 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
     notices = []
     origin = req.origin
     if demo:
-        notices.append({"code": "demo_data", "message":
+        notices.append({"code": "demo_data", "message": gettext(
                         "Données de démonstration : ce répertoire n'est pas encore le "
-                        "répertoire officiel ; vérifiez auprès de chaque groupe."})
+                        "répertoire officiel ; vérifiez auprès de chaque groupe.")})
     if origin is not None and origin.message:
-        notices.append({"code": "origin_note", "message": origin.message})
+        notices.append({"code": "origin_note", "message": resolved_message(origin)})
     if origin is not None and origin.suggestions:
         notices.append({"code": "origin_alternatives", "suggestions": list(origin.suggestions),
-                        "message": "Autres lieux possibles : " + ", ".join(origin.suggestions)
-                        + "."})
+                        "message": gettext("Autres lieux possibles : %(places)s.",
+                                           places=", ".join(origin.suggestions))})
     if origin is not None and req.commune is not None:
-        notices.append({"code": "radius_not_applied", "message":
-                        f"La recherche se limite à la commune de {req.commune.name_fr} : "
-                        "la distance maximale n'est pas appliquée."})
+        notices.append({"code": "radius_not_applied", "message": gettext(
+                        "La recherche se limite à la commune de %(commune)s : "
+                        "la distance maximale n'est pas appliquée.",
+                        commune=req.commune.name_fr)})
     if outcome.nearest_outside:
-        notices.append({"code": "nothing_within_radius", "message":
-                        f"Aucun groupe à moins de {req.radius_km} km : voici les plus "
-                        "proches (nearest_outside_radius)."})
+        notices.append({"code": "nothing_within_radius", "message": gettext(
+                        "Aucun groupe à moins de %(radius)s km : voici les plus "
+                        "proches (nearest_outside_radius).", radius=req.radius_km)})
     if outcome.unknown_schedule_left_out:
         notices.append({"code": "unknown_schedule_left_out",
                         "message": left_out_message(outcome.unknown_schedule_left_out)})
     if req.query.has_schedule_filter and outcome.everywhere:
-        notices.append({"code": "everywhere_any_time", "message": EVERYWHERE_ANY_TIME})
+        notices.append({"code": "everywhere_any_time", "message": label(EVERYWHERE_ANY_TIME)})
     if outcome.total and not outcome.results:
         notices.append({"code": "page_out_of_range",
-                        "message": "Cette page est au-delà des résultats."})
+                        "message": gettext("Cette page est au-delà des résultats.")})
     return notices
 
 
@@ -299,8 +311,8 @@ def communes():
     geography = get_geography()
     q = (request.args.get("q") or "").strip()
     if len(q) > MAX_TEXT:
-        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
-    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "La limite")
+        raise BadParameter("q", _too_long())
+    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, N_("La limite"))
     if q:
         found = geography.commune_suggestions(q, limit=limit)
     else:
@@ -317,17 +329,19 @@ _LOCATE_ERRORS = {"not_found": (404, "place_not_found"), "ambiguous": (422, "pla
 def locate():
     q = (request.args.get("q") or "").strip()
     if not q:
-        raise ApiError(400, "missing_parameter", "Indiquez un code postal, une localité ou "
-                       "une commune (paramètre q).", parameter="q")
+        raise ApiError(400, "missing_parameter", gettext(
+            "Indiquez un code postal, une localité ou une commune (paramètre q)."),
+            parameter="q")
     if len(q) > MAX_TEXT:
-        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
+        raise BadParameter("q", _too_long())
     resolved = get_geography().resolve(q)
     if not resolved.ok:
         status, code = _LOCATE_ERRORS.get(resolved.status, (422, "place_not_found"))
-        raise ApiError(status, code, resolved.message or "Lieu introuvable.", parameter="q",
+        raise ApiError(status, code, resolved_message(resolved, N_("Lieu introuvable.")),
+                       parameter="q",
                        suggestions=list(resolved.suggestions) or None)
     data = resolved.as_dict()
-    data["message"] = resolved.message
+    data["message"] = resolved_message(resolved)
     data["suggestions"] = list(resolved.suggestions)
     return json_response(data)
 
@@ -337,8 +351,8 @@ def suggest():
     """Themes and group names for what is being typed (the search field's combobox)."""
     q = " ".join((request.args.get("q") or "").split())
     if len(q) > MAX_TEXT:
-        raise BadParameter("q", f"Le texte est trop long ({MAX_TEXT} caractères au plus).")
-    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "La limite")
+        raise BadParameter("q", _too_long())
+    limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, N_("La limite"))
     found = get_inventory().text_index.suggest(q, limit=limit) if q else []
     return json_response({"query": q, "count": len(found), "suggestions": [
         {"label": s.label, "kind": s.kind, "groups": s.count or None} for s in found]})

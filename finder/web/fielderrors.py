@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..translatable import N_
-from .i18n import gettext, label, ngettext
+from .i18n import gettext, label, ngettext, resolved_message
 from .params import SearchRequest
 
 LABELS = {
@@ -72,7 +72,7 @@ def search_field_errors(req: SearchRequest, page_url: Callable[..., str],
 
 def _place_error(req: SearchRequest, page_url, locked: frozenset) -> FieldError:
     problem = req.origin_problem
-    message = problem.message or gettext("Ce lieu n'a pas été trouvé.")
+    message = resolved_message(problem, N_("Ce lieu n'a pas été trouvé."))
     left_out = gettext("aucune distance n'est appliquée")
     if "postcode" in locked:
         return FieldError("postcode", message, left_out=left_out, locked=True)

@@ -30,6 +30,8 @@ from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext  # noqa: F401
 
+from ..translatable import Said
+
 DEFAULT = "fr"
 LANGUAGES = ("fr", "nl", "de", "en")
 # Each language named in itself, for the switch.
@@ -138,6 +140,20 @@ def commune_name(commune) -> str:
     if current_lang() == "nl" and getattr(commune, "name_nl", ""):
         return commune.name_nl
     return commune.name_fr
+
+
+def say(text):
+    """A message written below finder/web/ (translatable.Said: geography, validation) in
+    the page's language; any other text as it is."""
+    if isinstance(text, Said):
+        return gettext(text.msgid, **{k: say(v) for k, v in text.params.items()})
+    return text
+
+
+def resolved_message(resolved, default: str = "") -> str:
+    """What a Resolved (a place typed) says, in the page's language; `default` (a msgid)
+    when it says nothing."""
+    return say(resolved.message) or (gettext(default) if default else "")
 
 
 def map_words(geography=None):

@@ -23,10 +23,10 @@ from .clock import request_moment
 from .errors import error_response
 from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
-from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest, parse_search,
-                     run_search)
+from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest,
+                     left_out_message, parse_search, run_search)
 from .i18n import (commune_name, current_lang, gettext, label, map_words, ngettext,
-                   weekday_name)
+                   resolved_message, weekday_name)
 from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -73,8 +73,8 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     outcome = run_search(req.query)
     pages = max(1, math.ceil(outcome.total / page_size))
     if req.page > pages:
-        raise BadParameter("page", f"Cette page de résultats n'existe pas : il y en a "
-                                   f"{pages}.")
+        raise BadParameter("page", gettext("Cette page de résultats n'existe pas : il y en a "
+                                           "%(pages)s.", pages=pages))
 
     link_args = dict(link_args or {})
     view_args = dict(request.view_args or {})
@@ -204,7 +204,7 @@ def _summary(req: SearchRequest, total: int, pages: int, meeting: int) -> str:
 def _notices(req: SearchRequest) -> list[Notice]:
     """How the place was understood (what was not is said at its field: fielderrors)."""
     if req.origin is not None and req.origin.message:
-        return [Notice(req.origin.message, level="info")]
+        return [Notice(resolved_message(req.origin), level="info")]
     return []
 
 
@@ -266,9 +266,7 @@ def _schedule_notices(req: SearchRequest, outcome) -> list[Notice]:
     if not req.query.has_schedule_filter or not outcome.unknown_schedule_left_out:
         return []
     count = outcome.unknown_schedule_left_out
-    return [Notice(ngettext("%(num)s lieu dont l'horaire n'est pas connu n'est pas affiché.",
-                            "%(num)s lieux dont l'horaire n'est pas connu ne sont pas "
-                            "affichés.", count),
+    return [Notice(left_out_message(count),
                    level="info",
                    hint=gettext("Leur horaire est à confirmer par téléphone : retirez le "
                                 "filtre d'horaire pour les voir."))]

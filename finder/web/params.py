@@ -18,7 +18,7 @@ from ..models import CHAPTER_SLUGS, SERVICE_LABELS, Commune, Query, Resolved, Se
 from ..schedule.filters import MOMENTS
 from ..schedule.model import WEEKDAYS_FR
 from ..translatable import N_
-from .i18n import gettext, label as label_
+from .i18n import gettext, label as label_, ngettext
 from ..text import words
 from ..textindex import STOPWORDS
 from .clock import request_moment
@@ -256,6 +256,13 @@ def parse_search(args: Mapping, geography, *, page_size: int = 50) -> SearchRequ
         week_of=request_moment().date() if this_week else None,
         limit=page_size, offset=(page - 1) * page_size)
     return request
+
+
+def left_out_message(count: int) -> str:
+    """What the page and the API say when a schedule filter left places out unseen."""
+    return ngettext("%(num)s lieu dont l'horaire n'est pas connu n'est pas affiché.",
+                    "%(num)s lieux dont l'horaire n'est pas connu ne sont pas affichés.",
+                    count)
 
 
 def run_search(query: Query) -> SearchOutcome:

@@ -12,7 +12,7 @@ from ..db import get_geography, get_store, get_writer
 from ..models import CHAPTERS, KINDS
 from ..translatable import N_
 from .errors import error_response
-from .i18n import gettext, label
+from .i18n import gettext, label, say
 from .throttle import client, get_throttle, too_many
 
 bp = Blueprint("proposals", __name__)
@@ -30,6 +30,11 @@ LABELS = {
     "schedule": N_("Quand se réunit-il ?"), "message": N_("Votre message"),
     "proposer_email": N_("Votre adresse e-mail (facultatif)"),
 }
+
+
+def _said(problems: dict) -> dict:
+    """The form's problems (validation's French messages) in the page's language."""
+    return {name: say(message) for name, message in problems.items()}
 
 
 def _labels() -> dict:
@@ -67,7 +72,7 @@ def propose():
             return render_template("proposal_thanks.html")
         values |= {"proposer_email": email, "message": message}
         status = 400
-    return render_template("proposal_new.html", values=values, problems=problems,
+    return render_template("proposal_new.html", values=values, problems=_said(problems),
                            labels=_labels(), chapters=[(s, label(t)) for s, t, _ in CHAPTERS],
                            kinds={k: label(v) for k, v in KINDS.items()},
                            honeypot=HONEYPOT), status
@@ -95,6 +100,6 @@ def report(slug: str):
         values = values | data | {"proposer_email": email, "message": message}
         status = 400
     return render_template("proposal_report.html", group=group, values=values,
-                           problems=problems, labels=_labels(), honeypot=HONEYPOT,
+                           problems=_said(problems), labels=_labels(), honeypot=HONEYPOT,
                            fields=proposals.CORRECTION_FIELDS,
                            back=url_for("pages.group", slug=group.slug)), status
