@@ -9,10 +9,11 @@ then measures, in the same run, a map showing every place:
   naive  search (all places) + one folium.Marker with a folium.Popup per place
          (public position, name, chapter, meeting time, address, phone, e-mail, website,
          link) + get_root().render(). Bytes: the HTML.
-  ours   the real finder page `/` (which embeds mapview.build_map) + the map data it points
-         to (GET /carte/lieux.json), through the Flask test client. Bytes: page + data,
-         everything the browser downloads for the markers (popup details come later, a
-         few hundred bytes per click). "cold": the first request for this search, every
+  ours   the real finder page `/` (which embeds mapview.build_map) + the map data of its
+         first view (GET /carte/lieux.json?…&z=&tiles=, the view a 640 x 740 map box shows
+         after the page's fitBounds, worked out here as Leaflet does), through the Flask
+         test client. Bytes: page + data, everything the browser downloads for the first
+         clusters and markers (popup details come later, a few hundred bytes per click). "cold": the first request for this search, every
          map cache empty, in a server that has already answered another search since the
          import (compiled templates, place index); "warm": the same requests again (skeleton and data cached).
 
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import math
 import os
 import re
 import secrets
@@ -98,20 +101,63 @@ def naive(app) -> tuple[float, int, int]:
     return time.perf_counter() - start, len(page), len(outcome.results)
 
 
+# The map's box on a 1280 x 900 screen (the list beside it): the view the browser asks for.
+MAP_BOX = (640, 740)
+_FIT = re.compile(r"fitBounds\(\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\], (\{[^}]*\})")
+
+
+def _px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel of a point at a zoom (Leaflet's EPSG:3857, 256 px tiles)."""
+    scale = 256 * 2 ** zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return (lon + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
+
+
+def first_view(html: str, box=MAP_BOX) -> str:
+    """&z=&tiles= of the page's first map view, worked out as Leaflet's fitBounds and
+    finder-map.js's viewTiles do it for a map box of this size."""
+    south, west, north, east, options = _FIT.search(html).groups()
+    south, west, north, east = float(south), float(west), float(north), float(east)
+    options = json.loads(options)
+    top_left = options.get("paddingTopLeft", [0, 0])
+    bottom_right = options.get("paddingBottomRight", [0, 0])
+    width = box[0] - top_left[0] - bottom_right[0]
+    height = box[1] - top_left[1] - bottom_right[1]
+    (x0, y1), (x1, y0) = _px(south, west, 0), _px(north, east, 0)
+    zoom = math.log2(min(width / (x1 - x0), height / (y1 - y0)))
+    zoom = max(0, min(options.get("maxZoom", 18), math.floor(round(zoom, 2))))
+    (x0, y1), (x1, y0) = _px(south, west, zoom), _px(north, east, zoom)
+    cx = (x0 + x1) / 2 + (bottom_right[0] - top_left[0]) / 2
+    cy = (y0 + y1) / 2 + (bottom_right[1] - top_left[1]) / 2
+    side = 2 ** zoom
+
+    def clamp(v):
+        return max(0, min(side - 1, v))
+    tx0 = clamp(math.floor((cx - box[0] / 2) / 256) - 1)
+    tx1 = clamp(math.floor((cx + box[0] / 2) / 256) + 1)
+    ty0 = clamp(math.floor((cy - box[1] / 2) / 256) - 1)
+    ty1 = clamp(math.floor((cy + box[1] / 2) / 256) + 1)
+    tx0 -= tx0 % 2
+    ty0 -= ty0 % 2
+    return f"&z={zoom}&tiles={tx0},{ty0},{clamp(tx1 | 1)},{clamp(ty1 | 1)}"
+
+
 def ours(client) -> tuple[float, int, int, int, int]:
-    """Seconds, bytes (page, data) and markers/places of the real page + its map data."""
+    """Seconds, bytes (page, data) and clusters + markers / places of the real page + the
+    map data of its first view (what the browser asks for: one view, clustered)."""
     start = time.perf_counter()
     page = client.get(PAGE)
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
     found = re.search(r'FinderMap\.attach\(\w+, \{"data":"([^"]+)"', html)
     assert found, "the page has no search map"
-    data_url = found.group(1).replace("\\u0026", "&")
+    data_url = found.group(1).replace("\\u0026", "&") + first_view(html)
     data = client.get(data_url)
     assert data.status_code == 200, data.status_code
     elapsed = time.perf_counter() - start
     payload = data.get_json()
-    return elapsed, len(page.data), len(data.data), len(payload["markers"]), payload["count"]
+    shown = len(payload["markers"]) + len(payload["clusters"])
+    return elapsed, len(page.data), len(data.data), shown, payload["count"]
 
 
 def searches_run(app) -> int:
@@ -166,7 +212,7 @@ def main() -> int:
                 assets = static_bytes(client)
             page = client.get(PAGE).data
             data_url = re.search(r'"data":"([^"]+)"', page.decode()).group(1)
-            data = client.get(data_url.replace("\\u0026", "&")).data
+            data = client.get(data_url.replace("\\u0026", "&") + first_view(page.decode())).data
         rows.append(dict(n=n, imp=seconds_import, naive_s=naive_s, naive_b=naive_b,
                          naive_n=naive_n, cold_s=cold[0], warm_s=warm[0],
                          ours_b=cold[1] + cold[2], page_b=cold[1], data_b=cold[2],
@@ -175,7 +221,7 @@ def main() -> int:
         print(f"  {n:>6} places: imported in {seconds_import:.1f} s", file=sys.stderr)
 
     print()
-    print("Map of every place: naive Folium vs the finder page + /carte/lieux.json")
+    print("Map of every place: naive Folium vs the finder page + its first view (/carte/lieux.json?…&z=&tiles=)")
     head = (f"{'places':>7} | {'naive':>8} {'naive size':>10} | {'ours cold':>9} "
             f"{'ours warm':>9} {'ours size':>10} {'(gzip)':>8} | {'faster cold':>11} "
             f"{'faster warm':>11} {'smaller':>8}")
