@@ -41,7 +41,12 @@ from .translatable import N_
 
 ATTRIBUTION = N_("Communes: Statbel (CC BY 4.0) · "
                  "Codes postaux: bpost / OpenStreetMap contributors (ODbL)")
-BRUSSELS_LABEL = "Bruxelles-Capitale"
+BRUSSELS_LABEL = N_("Bruxelles-Capitale")
+# The provinces as the reference geography names them (communes.geojson), marked for the
+# site's catalogues: the views translate them (|tr), like BRUSSELS_LABEL.
+PROVINCE_LABELS = (N_("Province du Brabant Wallon"), N_("Province du Hainaut"),
+                   N_("Province de Liège"), N_("Province du Luxembourg"),
+                   N_("Province de Namur"))
 
 # Local equirectangular projection: x = lon * cos(50.5°), y = lat. Containment is
 # unchanged by it and distances become roughly isotropic (1 unit = KM_PER_DEGREE km).

@@ -20,12 +20,15 @@ from typing import Callable, Optional
 from flask import (Blueprint, Response, current_app, g, render_template, request, send_file,
                    url_for)
 
+from flask_babel import force_locale
+
 from ..brochure import Brochure, Section, print_brochure
 from ..db import get_geography, get_inventory, get_reader_of
 from ..models import CHAPTERS, CHAPTER_SLUGS, Group
 from ..printjobs import Edition, PrintJobs, version_tag
 from ..text import fold
 from .clock import request_moment
+from .i18n import INVENTORY_LANG, gettext
 from .params import BadParameter, parse_search
 from .render import CRISIS_LINES, french_date, group_view
 
@@ -166,13 +169,14 @@ def edition_options(args, geography) -> tuple[Optional[str], Optional[str]]:
     """chapter and province of the URL, checked (BadParameter: the French 400 page)."""
     chapter = (args.get("chapter") or "").strip() or None
     if chapter and chapter not in CHAPTER_SLUGS:
-        raise BadParameter("chapter", "Ce sujet n'existe pas. Les sujets possibles : "
-                                      + ", ".join(CHAPTER_SLUGS) + ".")
+        raise BadParameter("chapter", gettext("Ce sujet n'existe pas. Les sujets possibles : "
+                                              "%(allowed)s.", allowed=", ".join(CHAPTER_SLUGS)))
     province_text = (args.get("province") or "").strip()
     province = find_province(geography, province_text) if province_text else None
     if province_text and province is None:
-        raise BadParameter("province", "Cette province n'est pas connue. Choisissez parmi : "
-                                       + ", ".join(province_names(geography)) + ".")
+        raise BadParameter("province", gettext(
+            "Cette province n'est pas connue. Choisissez parmi : %(allowed)s.",
+            allowed=", ".join(province_names(geography))))
     return chapter, province
 
 
@@ -244,19 +248,24 @@ def results_pdf():
     req = replace(req, page=1, query=replace(req.query, limit=MAX_RESULTS, offset=0))
     outcome, _ = inventory.search(req.query)
     moment = request_moment()
-    lines = [f"{f.label} : {f.value}"
-             for f in _filters(req, lambda **changes: None, frozenset())]
-    if _origin_note(req):
-        lines.append(_origin_note(req))
+    # The printed inventory is French (the link to it says so in every language): its
+    # search lines too, whatever the page's language, and one PDF serves every language.
+    with force_locale(INVENTORY_LANG):
+        lines = [f"{f.label} : {f.value}"
+                 for f in _filters(req, lambda **changes: None, frozenset())]
+        if _origin_note(req):
+            lines.append(_origin_note(req))
+        summary = _summary(replace(req, page=1), outcome.total, 1, outcome.meeting_places)
     if outcome.total > len(outcome.results):
         lines.append(f"Les {len(outcome.results)} premiers lieux sur {outcome.total} "
                      "sont imprimés : précisez la recherche pour les autres.")
     online = url_for("pages.index", _external=True, **req.as_args())
-    summary = _summary(replace(req, page=1), outcome.total, 1, outcome.meeting_places)
 
     def build() -> bytes:
-        return print_brochure(results_brochure(
-            inventory, geography, moment, outcome, scope=f"Résultats de recherche : {summary}",
-            search_lines=lines, online_url=online))
+        with force_locale(INVENTORY_LANG):          # its schedules and labels too
+            return print_brochure(results_brochure(
+                inventory, geography, moment, outcome,
+                scope=f"Résultats de recherche : {summary}", search_lines=lines,
+                online_url=online))
     key = ("results-pdf", req.query.unpaged(), moment.date().isoformat())
     return _pdf_response(inventory.output(key, build), "resultats.pdf")

@@ -11,6 +11,7 @@ Framing: see framing.py (EMBED_FRAME_ANCESTORS for /embed, 'self' for the builde
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import force_locale
 from markupsafe import escape
 
 from ..audience import AUDIENCES
@@ -19,7 +20,7 @@ from ..models import CHAPTERS, SERVICE_LABELS
 from ..schedule.model import WEEKDAYS_FR
 from ..translatable import N_
 from . import framing, i18n, security
-from .i18n import label
+from .i18n import gettext, label
 from .pagecache import cached_page
 from .pages import render_finder
 from .params import MOMENT_LABELS, RADIUS_CHOICES, BadParameter
@@ -39,12 +40,24 @@ PRESETS = ("q", "postcode", "radius_km", "chapter", "theme", "commune", "audienc
 DEFAULT_HEIGHT = 600
 
 
-FRAME_TITLE = "Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)"
+FRAME_TITLE = N_("Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)")
 
 
-def iframe_snippet(embed_url: str, height: int = DEFAULT_HEIGHT) -> str:
+def frame_titles() -> dict[str, str]:
+    """The snippet's iframe title in each language ("": this page's), for the builder's
+    script: the title is the embed's language when the partner fixes it."""
+    titles = {}
+    for code in i18n.LANGUAGES:
+        with force_locale(code):
+            titles[code] = gettext(FRAME_TITLE)
+    titles[""] = titles[i18n.current_lang()]
+    return titles
+
+
+def iframe_snippet(embed_url: str, height: int = DEFAULT_HEIGHT,
+                   title: str = FRAME_TITLE) -> str:
     """The HTML a partner pastes (static/js/embed-builder.js writes the same)."""
-    return (f'<iframe src="{escape(embed_url)}" title="{escape(FRAME_TITLE)}" '
+    return (f'<iframe src="{escape(embed_url)}" title="{escape(title)}" '
             f'width="100%" height="{int(height)}" loading="lazy" allow="geolocation" '
             f'style="border:0;max-width:100%"></iframe>')
 
@@ -58,8 +71,9 @@ def parse_lock(raw: str) -> tuple[str, ...]:
     names = [n.strip() for n in (raw or "").replace(" ", ",").split(",") if n.strip()]
     unknown = [n for n in names if n not in LOCKABLE]
     if unknown or len(raw or "") > 200:
-        raise BadParameter("lock", "Paramètre « lock » non valide : valeurs permises "
-                           + ", ".join(LOCKABLE) + ", séparées par des virgules.")
+        raise BadParameter("lock", gettext("Paramètre « lock » non valide : valeurs permises "
+                                           "%(allowed)s, séparées par des virgules.",
+                                           allowed=", ".join(LOCKABLE)))
     return tuple(n for n in LOCKABLE if n in names)
 
 
@@ -106,13 +120,15 @@ def builder():
     embed_url = security.public_url("embed.embed", **query)
     # Unversioned (no ?v=): partners paste it once, it must keep working after updates.
     resize_url = security.public_url("static", filename="js/embed-resize.js").split("?")[0]
+    titles = frame_titles()
     return render_template(
         "embed_builder.html",
         presets=presets, lock=lock, lockable=[(k, label(LOCK_LABELS[k])) for k in LOCKABLE],
         embed_lang=embed_lang, embed_languages=list(i18n.NATIVE_NAMES.items()),
         height=height, embed_url=embed_url,
         embed_base=security.public_url("embed.embed", lang=None),   # the script adds "?…"
-        iframe_snippet=iframe_snippet(embed_url, height), resize_url=resize_url,
+        iframe_snippet=iframe_snippet(embed_url, height, titles[embed_lang]),
+        frame_titles=titles, resize_url=resize_url,
         script_snippet=script_snippet(resize_url),
         chapters=[(slug, label(title)) for slug, title, _ in CHAPTERS],
         themes=list(inventory.themes.all), radius_choices=RADIUS_CHOICES,

@@ -15,7 +15,7 @@ from ..models import CHAPTERS, SERVICE_LABELS
 from ..schedule.model import WEEKDAYS_FR
 from .params import MOMENT_LABELS, RADIUS_CHOICES, SearchRequest
 from ..translatable import N_
-from .i18n import gettext, label, weekday_name
+from .i18n import current_lang, gettext, label, weekday_name
 
 
 def form_choices(inventory, geography, req: SearchRequest) -> dict:
@@ -52,11 +52,12 @@ def more_summary(audience: bool, service: bool, free: bool, commune: bool,
 
 def commune_options(inventory, geography) -> Markup:
     """The search form's commune datalist options (templates/partials/commune_options.html),
-    rendered once per inventory version: 281 options are most of the form's rendering
+    rendered once per inventory version and language: 281 options are most of the form's rendering
     time. Re-rendered every time while templates auto-reload (debug), so edits show."""
     if current_app.jinja_env.auto_reload:
         return _render_commune_options(geography)
-    return inventory.derived("commune_options", lambda: _render_commune_options(geography))
+    return inventory.derived(("commune_options", current_lang()),
+                             lambda: _render_commune_options(geography))
 
 
 def _render_commune_options(geography) -> Markup:

@@ -10,7 +10,8 @@
   var link = document.querySelector("[data-embed-link]");
   var iframeSnippet = document.querySelector("[data-snippet-iframe]");
   var scriptSnippet = document.querySelector("[data-snippet-script]");
-  var TITLE = "Trouver un groupe d'entraide ou de soutien (Entraide Wallonie-Bruxelles)";
+  // The iframe's title, in the embed's language when fixed, else in this page's ("").
+  var TITLES = JSON.parse(form.getAttribute("data-frame-titles") || "{}");
   var PRESETS = ["q", "postcode", "radius_km", "chapter", "theme", "commune", "audience",
                  "service", "free", "day", "moment", "semaine"];
   var LOCKABLE = PRESETS;
@@ -51,7 +52,8 @@
   function update() {
     var url = embedUrl();
     var h = height();
-    iframeSnippet.value = '<iframe src="' + attr(url) + '" title="' + attr(TITLE) +
+    var title = TITLES[value("embed_lang")] || TITLES[""] || "";
+    iframeSnippet.value = '<iframe src="' + attr(url) + '" title="' + attr(title) +
       '" width="100%" height="' + h + '" loading="lazy" allow="geolocation"' +
       ' style="border:0;max-width:100%"></iframe>';
     scriptSnippet.value = '<script src="' + attr(resizeUrl) + '" async></' + 'script>';
