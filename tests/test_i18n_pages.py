@@ -4,6 +4,7 @@ the embed builder's snippet, the brochure's 'en préparation' page and the resul
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 import time
 from html import unescape
@@ -152,3 +153,29 @@ def test_province_names_in_the_page_language(client):
     assert {"Provinz Lüttich", "Provinz Wallonisch-Brabant", "Brüssel-Hauptstadt"} <= de
     en = _province_labels(client.get("/?lang=en").get_data(as_text=True))
     assert "Province of Luxembourg" in en and not any(p.startswith("Province d") for p in en)
+
+
+# ----- what the scripts say (they read it from the page) ---------------------------------
+
+def _said_by_scripts(html: str) -> dict[str, str]:
+    return {name: unescape(value) for name, value in
+            re.findall(r'data-say-([\w-]+)="([^"]*)"', html)}
+
+
+def test_what_the_scripts_say_comes_from_the_page_in_its_language(client):
+    said = _said_by_scripts(client.get("/?lang=de").get_data(as_text=True))
+    assert said["hint"].startswith("Während der Eingabe erscheinen Vorschläge")
+    assert said["chosen"] == "Ausgewählt: {label}." and said["many"] == "{n} Vorschläge."
+    assert said["theme"] == "(Thema)" and said["one"] == "1 Vorschlag."
+    assert said["searching"] == "Ihre Position wird gesucht…"
+    assert said["denied"].startswith("Sie haben die Standortbestimmung nicht erlaubt.")
+    builder = _said_by_scripts(client.get("/embed/builder?lang=en").get_data(as_text=True))
+    assert builder["copied"] == "Code copied."
+    assert builder["copy-failed"] == "Select the code and copy it (Ctrl+C)."
+    french = _said_by_scripts(client.get("/").get_data(as_text=True))
+    assert french["chosen"] == "Choisi : {label}." and french["group"] == "(groupe)"
+    for script in ("text-suggest.js", "locate-me.js", "embed-builder.js"):
+        source = (Path(__file__).parent.parent / "finder" / "static" / "js" / script
+                  ).read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)
+        assert not re.search(r"\"[^\"]*[éèàêôû\u2019][^\"]*\"", code), script   # no French left

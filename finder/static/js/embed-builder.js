@@ -80,7 +80,8 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       function done(ok) {
-        if (status) { status.textContent = ok ? "Code copié." : "Sélectionnez le code et copiez-le (Ctrl+C)."; }
+        if (status) { status.textContent = form.getAttribute(ok ? "data-say-copied"
+                                                              : "data-say-copy-failed"); }
       }
       area.focus();
       area.select();

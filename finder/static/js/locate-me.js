@@ -26,6 +26,8 @@
   }
 
   function say(text) { if (status) { status.textContent = text; } }
+  // What it says comes from the page, in its language (data-say-… of the button).
+  function words(name) { return button.getAttribute("data-say-" + name) || ""; }
 
   // Typing a place replaces a previous "autour de moi" position.
   if (postcode) {
@@ -34,7 +36,7 @@
 
   button.addEventListener("click", function () {
     button.disabled = true;
-    say("Recherche de votre position\u2026");
+    say(words("searching"));
     navigator.geolocation.getCurrentPosition(function (position) {
       removeLocated();
       addHidden("lat", position.coords.latitude.toFixed(5));
@@ -44,13 +46,11 @@
       if (commune) { commune.value = ""; }
       var page = form.querySelector("input[name=page]");
       if (page) { page.parentNode.removeChild(page); }
-      say("Position trouv\u00e9e, recherche en cours\u2026");
+      say(words("found"));
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     }, function (error) {
       button.disabled = false;
-      say(error && error.code === 1
-        ? "Vous n\u2019avez pas autoris\u00e9 la localisation. Tapez plut\u00f4t votre code postal ou votre commune."
-        : "Votre position n\u2019a pas pu \u00eatre trouv\u00e9e. Tapez plut\u00f4t votre code postal ou votre commune.");
+      say(words(error && error.code === 1 ? "denied" : "failed"));
       if (postcode) { postcode.focus(); }
     }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
   });

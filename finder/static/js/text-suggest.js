@@ -21,11 +21,12 @@
     var active = -1;
     var timer = null;
     var asked = "";
+    // What it says comes from the page, in its language (data-say-… of the box).
+    function words(name) { return box.getAttribute("data-say-" + name) || ""; }
     var hint = document.createElement("p");
     hint.id = input.id + "-combo-hint";
     hint.className = "visually-hidden";
-    hint.textContent = "Des suggestions apparaissent pendant la frappe : flèches haut et bas " +
-      "pour les parcourir, Entrée pour choisir.";
+    hint.textContent = words("hint");
     box.appendChild(hint);
 
     input.setAttribute("role", "combobox");
@@ -59,7 +60,7 @@
       if (index < 0 || index >= items.length) { return; }
       input.value = items[index].label;
       close();
-      announce("Choisi : " + items[index].label + ".");
+      announce(words("chosen").replace("{label}", items[index].label));
       input.focus();
     }
 
@@ -76,7 +77,7 @@
         label.textContent = item.label;
         var kind = document.createElement("span");
         kind.className = "suggest-kind";
-        kind.textContent = item.kind === "theme" ? " (thème)" : " (groupe)";
+        kind.textContent = " " + words(item.kind === "theme" ? "theme" : "group");
         option.appendChild(label);
         option.appendChild(kind);
         option.addEventListener("mousedown", function (event) {
@@ -90,7 +91,8 @@
       if (found.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
-        announce(found.length === 1 ? "1 suggestion." : found.length + " suggestions.");
+        announce(found.length === 1 ? words("one")
+                 : words("many").replace("{n}", String(found.length)));
       } else {
         close();
         announce("");
