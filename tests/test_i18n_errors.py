@@ -140,3 +140,26 @@ def test_api_notices_in_english(client):
 def test_api_answers_chosen_by_the_browser_say_so_to_caches(client):
     response = client.get("/api/v1/locate?q=Namr", headers={"Accept-Language": "en"})
     assert "Accept-Language" in response.headers.get("Vary", "")
+
+
+def test_too_many_proposals_in_german(make_app):
+    from tests.test_proposals import NEW, submit
+    client = make_app(PROPOSAL_LIMIT="1/hour").test_client()
+    assert submit(client, "/proposer?lang=de", NEW).status_code == 200
+    blocked = submit(client, "/proposer?lang=de", NEW)
+    assert blocked.status_code == 429
+    html = blocked.get_data(as_text=True)
+    assert "Zu viele Vorschläge auf einmal" in html
+    assert re.search(r"Versuchen Sie es in \d+\u00a0Minuten? erneut", html)
+    assert "Trop de propositions" not in html and "Réessayez" not in html
+
+
+def test_a_calendar_without_dates_in_english(client):
+    response = client.get("/groupes/fondation-contre-le-cancer/agenda.ics?lang=en")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "No date to add" in html and "there is nothing to add to a calendar" in html
+    assert "Pas de date" not in html
+    missing = client.get("/groupes/fondation-contre-le-cancer/lieux/99/agenda.ics?lang=nl")
+    assert missing.status_code == 404 and "Plaats niet gevonden" in missing.get_data(
+        as_text=True)

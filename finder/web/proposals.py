@@ -19,8 +19,9 @@ bp = Blueprint("proposals", __name__)
 
 HONEYPOT = "website_confirm"          # hidden from people; bots fill every field
 MAX_SLUG = 200
-TOO_MANY = ("Merci ! Nous avons déjà reçu plusieurs propositions depuis cette adresse. "
-            "Réessayez dans {delay}, ou écrivez-nous par courriel.")
+TOO_MANY = N_("Merci ! Nous avons déjà reçu plusieurs propositions depuis cette adresse. "
+              "Réessayez dans %(delay)s, ou écrivez-nous par courriel.")
+TOO_MANY_TITLE = N_("Trop de propositions d'un coup")
 LABELS = {
     "name": N_("Nom du groupe"), "chapter": N_("Sujet"), "kind": N_("Type de groupe"),
     "description": N_("Description (ce que fait le groupe, pour qui)"), "phone": N_("Téléphone"),
@@ -50,7 +51,7 @@ def _accept_submission():
     throttle = get_throttle()
     wait = throttle.blocked(_budget())
     if wait:
-        return too_many("Trop de propositions d'un coup", TOO_MANY, wait)
+        return too_many(TOO_MANY_TITLE, TOO_MANY, wait)
     if request.form.get(HONEYPOT):
         throttle.spend(_budget())
         return render_template("proposal_thanks.html")        # looks the same, keeps nothing

@@ -54,11 +54,14 @@ def client() -> str:
 
 
 def too_many(title: str, message: str, wait: int):
+    """The 429 of a spent budget: title and message are msgids (N_), the message with
+    %(delay)s; both in the page's language."""
     from .errors import error_response
+    from .i18n import gettext, label, ngettext
     minutes = max(1, round(wait / 60))
-    delay = f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
-    return error_response(429, "rate_limited", message.format(delay=delay), title=title,
-                          headers={"Retry-After": str(wait)})
+    delay = ngettext("%(num)s\u00a0minute", "%(num)s\u00a0minutes", minutes)
+    return error_response(429, "rate_limited", gettext(message, delay=delay),
+                          title=label(title), headers={"Retry-After": str(wait)})
 
 
 def init_app(app: Flask) -> None:

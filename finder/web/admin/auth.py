@@ -23,7 +23,7 @@ from . import bp
 
 TOO_MANY_TITLE = "Trop de tentatives de connexion"
 TOO_MANY = ("Trop de tentatives de connexion ont échoué pour ce compte ou depuis cette "
-            "adresse. Par sécurité, réessayez dans {delay}. Si vous avez oublié votre mot "
+            "adresse. Par sécurité, réessayez dans %(delay)s. Si vous avez oublié votre mot "
             "de passe, un administrateur peut le changer (flask users reset-password).")
 
 
