@@ -9,10 +9,10 @@ then measures, in the same run, a map showing every place:
   naive  search (all places) + one folium.Marker with a folium.Popup per place
          (public position, name, chapter, meeting time, address, phone, e-mail, website,
          link) + get_root().render(). Bytes: the HTML.
-  ours   the real finder page `/` (which embeds mapview.build_map) + the map data of its
+  ours   the real finder page `/` (which embeds mapview.build_map), and the map data of its
          first view (GET /carte/lieux.json?…&z=&tiles=, the view a 640 x 740 map box shows
-         after the page's fitBounds, worked out here as Leaflet does), through the Flask
-         test client. Bytes: page + data, everything the browser downloads for the first
+         after the page's fitBounds, worked out as Leaflet does by finder.mapfit) when the
+         page does not carry that view's places itself, through the Flask test client. Bytes: page + data, everything the browser downloads for the first
          clusters and markers (popup details come later, a few hundred bytes per click). "cold": the first request for this search, every
          map cache empty, in a server that has already answered another search since the
          import (compiled templates, place index); "warm": the same requests again (skeleton and data cached).
@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import math
 import os
 import re
 import secrets
@@ -50,6 +49,7 @@ from finder.db import get_geography, get_store, open_database  # noqa: E402
 from finder.geocoding import build_geocoder_chain  # noqa: E402
 from finder.geography import load_geography  # noqa: E402
 from finder.importer import import_file  # noqa: E402
+from finder.mapfit import fit_zoom, view_tiles  # noqa: E402
 from finder.models import CHAPTER_TITLES, Query  # noqa: E402
 from finder.search import search  # noqa: E402
 from finder.serialize import public_place  # noqa: E402
@@ -106,40 +106,17 @@ MAP_BOX = (640, 740)
 _FIT = re.compile(r"fitBounds\(\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\], (\{[^}]*\})")
 
 
-def _px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
-    """Web Mercator pixel of a point at a zoom (Leaflet's EPSG:3857, 256 px tiles)."""
-    scale = 256 * 2 ** zoom
-    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-    return (lon + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
-
-
 def first_view(html: str, box=MAP_BOX) -> str:
-    """&z=&tiles= of the page's first map view, worked out as Leaflet's fitBounds and
-    finder-map.js's viewTiles do it for a map box of this size."""
+    """&z=&tiles= of the page's first map view in a map box of this size: the page's
+    fitBounds worked out as Leaflet and finder-map.js do it (finder.mapfit)."""
     south, west, north, east, options = _FIT.search(html).groups()
-    south, west, north, east = float(south), float(west), float(north), float(east)
+    bounds = ((float(south), float(west)), (float(north), float(east)))
     options = json.loads(options)
-    top_left = options.get("paddingTopLeft", [0, 0])
-    bottom_right = options.get("paddingBottomRight", [0, 0])
-    width = box[0] - top_left[0] - bottom_right[0]
-    height = box[1] - top_left[1] - bottom_right[1]
-    (x0, y1), (x1, y0) = _px(south, west, 0), _px(north, east, 0)
-    zoom = math.log2(min(width / (x1 - x0), height / (y1 - y0)))
-    zoom = max(0, min(options.get("maxZoom", 18), math.floor(round(zoom, 2))))
-    (x0, y1), (x1, y0) = _px(south, west, zoom), _px(north, east, zoom)
-    cx = (x0 + x1) / 2 + (bottom_right[0] - top_left[0]) / 2
-    cy = (y0 + y1) / 2 + (bottom_right[1] - top_left[1]) / 2
-    side = 2 ** zoom
-
-    def clamp(v):
-        return max(0, min(side - 1, v))
-    tx0 = clamp(math.floor((cx - box[0] / 2) / 256) - 1)
-    tx1 = clamp(math.floor((cx + box[0] / 2) / 256) + 1)
-    ty0 = clamp(math.floor((cy - box[1] / 2) / 256) - 1)
-    ty1 = clamp(math.floor((cy + box[1] / 2) / 256) + 1)
-    tx0 -= tx0 % 2
-    ty0 -= ty0 % 2
-    return f"&z={zoom}&tiles={tx0},{ty0},{clamp(tx1 | 1)},{clamp(ty1 | 1)}"
+    padding = (tuple(options.get("paddingTopLeft", (0, 0))),
+               tuple(options.get("paddingBottomRight", (0, 0))))
+    zoom = fit_zoom(bounds, box, padding=padding, max_zoom=options.get("maxZoom", 18))
+    x0, y0, x1, y1 = view_tiles(bounds, box, zoom, padding=padding)
+    return f"&z={zoom}&tiles={x0},{y0},{x1},{y1}"
 
 
 def ours(client) -> tuple[float, int, int, int, int]:
@@ -151,13 +128,27 @@ def ours(client) -> tuple[float, int, int, int, int]:
     html = page.get_data(as_text=True)
     found = re.search(r'FinderMap\.attach\(\w+, \{"data":"([^"]+)"', html)
     assert found, "the page has no search map"
-    data_url = found.group(1).replace("\\u0026", "&") + first_view(html)
-    data = client.get(data_url)
-    assert data.status_code == 200, data.status_code
+    view = first_view(html)
+    payload = carried(html, view)
+    data_bytes = 0
+    if payload is None:                 # a view the page does not carry: the browser asks
+        data = client.get(found.group(1).replace("\\u0026", "&") + view)
+        assert data.status_code == 200, data.status_code
+        payload, data_bytes = data.get_json(), len(data.data)
     elapsed = time.perf_counter() - start
-    payload = data.get_json()
     shown = len(payload["markers"]) + len(payload["clusters"])
-    return elapsed, len(page.data), len(data.data), shown, payload["count"]
+    return elapsed, len(page.data), data_bytes, shown, payload["count"]
+
+
+def carried(html: str, view: str):
+    """The data of this view when the page carries it (mapview's first views), else None."""
+    z, tiles = re.search(r"z=(\d+)&tiles=([\d,]+)", view).groups()
+    z, (x0, y0, x1, y1) = int(z), (int(t) for t in tiles.split(","))
+    found = re.search(r'"views":(\[.*?\]),"attribution"', html)
+    for zoom, (a, b, c, d), data in json.loads(found.group(1)) if found else []:
+        if zoom == z and a <= x0 and b <= y0 and x1 <= c and y1 <= d:
+            return data
+    return None
 
 
 def searches_run(app) -> int:
@@ -212,7 +203,9 @@ def main() -> int:
                 assets = static_bytes(client)
             page = client.get(PAGE).data
             data_url = re.search(r'"data":"([^"]+)"', page.decode()).group(1)
-            data = client.get(data_url.replace("\\u0026", "&") + first_view(page.decode())).data
+            data = (b"" if carried(page.decode(), first_view(page.decode())) else
+                    client.get(data_url.replace("\\u0026", "&")
+                               + first_view(page.decode())).data)
         rows.append(dict(n=n, imp=seconds_import, naive_s=naive_s, naive_b=naive_b,
                          naive_n=naive_n, cold_s=cold[0], warm_s=warm[0],
                          ours_b=cold[1] + cold[2], page_b=cold[1], data_b=cold[2],
@@ -235,7 +228,7 @@ def main() -> int:
     print()
     for r in rows:
         print(f"  {r['n']:>6,} places: ours = page {kb(r['page_b'])} + data {kb(r['data_b'])}"
-              f" ({r['markers']:,} markers for {r['places']:,} places; naive "
+              f" ({r['markers']:,} clusters and markers for {r['places']:,} places; naive "
               f"{r['naive_n']:,} markers); searches run for the page view: {r['searches']}")
     print(f"  static files, first visit only (cached a year): {kb(assets or 0)}")
     print()

@@ -26,6 +26,7 @@ from .models import CHAPTER_COLOURS, CHAPTER_SLUGS
 from .translatable import N_
 
 CACHE_SIZE = 256
+MIN_ZOOM = 6                    # the whole of Belgium and around: never further out
 DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
               ("finder_map", "/static/js/finder-map.js"))
 DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
@@ -185,7 +186,7 @@ def new_map(key: str, tiles: dict, height: str, label: str) -> FinderMap:
                   zoom_control=False,
                   # On phones, one finger scrolls the page; two fingers move the map.
                   dragging=JsCode("!L.Browser.mobile"))
-    m.options.update(min_zoom=6, max_zoom=max_zoom)
+    m.options.update(min_zoom=MIN_ZOOM, max_zoom=max_zoom)
     m._id = key[:12]
     m.label = label
     m.height_class = height_class(height)

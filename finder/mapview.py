@@ -58,14 +58,15 @@ import hashlib
 import json
 from collections import OrderedDict
 from html import escape
-from typing import Optional
+from typing import Optional, Sequence
 
 import folium
 
 from .clusters import VIEW_TILES_MAX
 from .mapcontent import (FRENCH_WORDS, MapWords, approximate_note, chapter_index,
                          is_approximate, place_details, position_key)
-from .mapfigure import (MAP_HEIGHTS, MapParts, cached, FitView, HandToFinderMap,
+from . import mapfit
+from .mapfigure import (MAP_HEIGHTS, MIN_ZOOM, MapParts, cached, FitView, HandToFinderMap,
                         new_map, render, tiles_key, assets_generation, cache_clear,
                         cache_info, configure_assets, theme_css)
 from .models import CHAPTER_SLUGS, CHAPTER_TITLES, Group
@@ -122,17 +123,45 @@ def _geojson_bounds(feature: dict):
 def build_map(*, origin: Optional[tuple[float, float]] = None, radius_km: Optional[float] = None,
               commune_outline: Optional[dict] = None, data_url: str, tiles: dict,
               height: str = "50vh", fit_bounds: Optional[tuple] = None,
-              words: MapWords = FRENCH_WORDS) -> MapParts:
+              first_views: Sequence = (), words: MapWords = FRENCH_WORDS) -> MapParts:
     """The search map's skeleton; its places come from data_url. Cached on the inputs
-    (the language too: `words`)."""
-    origin = (round(float(origin[0]), 6), round(float(origin[1]), 6)) if origin else None
+    (the language too: `words`). first_views: [[zoom, [x0, y0, x1, y1], data], ...], the
+    places of the views it may open on (first_view_tiles), sent with the page."""
+    origin = _origin(origin)
     radius = float(radius_km) if radius_km and origin else None
     outline_digest = (hashlib.sha256(json.dumps(commune_outline, sort_keys=True).encode())
                       .hexdigest() if commune_outline else None)
+    views = [list(v) for v in first_views]
+    views_digest = (hashlib.sha256(json.dumps(views, sort_keys=True).encode()).hexdigest()
+                    if views else None)
     key = ["search", origin, radius, outline_digest, data_url, tiles_key(tiles), height,
-           fit_bounds, assets_generation(), words.lang]
+           fit_bounds, views_digest, assets_generation(), words.lang]
     return cached(key, lambda k: _build_search_map(
-        k, origin, radius, commune_outline, data_url, tiles, height, fit_bounds, words))
+        k, origin, radius, commune_outline, data_url, tiles, height, fit_bounds, views,
+        words))
+
+
+def _origin(origin) -> Optional[tuple[float, float]]:
+    return (round(float(origin[0]), 6), round(float(origin[1]), 6)) if origin else None
+
+
+def search_fit(fit_bounds, origin) -> tuple:
+    """What the search map's first view fits: its places' bounds and the starting point."""
+    (south, west), (north, east) = fit_bounds
+    if origin:
+        south, west = min(south, origin[0]), min(west, origin[1])
+        north, east = max(north, origin[0]), max(east, origin[1])
+    return ((south, west), (north, east))
+
+
+def first_view_tiles(fit_bounds, origin) -> list[tuple[int, tuple[int, int, int, int]]]:
+    """(zoom, tiles) of the views the search map may open on, on a phone, a tablet or a
+    desktop (finder.mapfit): their places can travel with the page. [] without places."""
+    if not fit_bounds:
+        return []
+    return mapfit.first_views(search_fit(fit_bounds, _origin(origin)),
+                              padding=(FIT_PADDING_TOP_LEFT, FIT_PADDING_BOTTOM_RIGHT),
+                              min_zoom=MIN_ZOOM, max_zoom=MAX_FIT_ZOOM)
 
 
 # What the maps say (French; translated by `words`).
@@ -155,7 +184,7 @@ def _map_config(words: MapWords) -> dict:
 
 
 def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
-                      fit_bounds, words: MapWords = FRENCH_WORDS) -> MapParts:
+                      fit_bounds, views, words: MapWords = FRENCH_WORDS) -> MapParts:
     m = new_map(key, tiles, height, words(SEARCH_MAP_LABEL))
     legend = [(f"fm-c{i}", words(CHAPTER_TITLES[s])) for i, s in enumerate(CHAPTER_SLUGS)]
     legend += [("fm-mixed", words(MIXED_KEY)), ("fm-key--approx", words(APPROX_KEY)),
@@ -186,18 +215,14 @@ def _build_search_map(key, origin, radius, outline, data_url, tiles, height,
         bounds = bounds or circle_bounds(origin, 5)
     if fit_bounds:
         # The places (and the starting point): the view the map data is first asked for.
-        (south, west), (north, east) = fit_bounds
-        if origin:
-            south, west = min(south, origin[0]), min(west, origin[1])
-            north, east = max(north, origin[0]), max(east, origin[1])
-        FitView(((south, west), (north, east)), max_zoom=MAX_FIT_ZOOM, padding_corners=(
+        FitView(search_fit(fit_bounds, origin), max_zoom=MAX_FIT_ZOOM, padding_corners=(
             FIT_PADDING_TOP_LEFT, FIT_PADDING_BOTTOM_RIGHT)).add_to(m)
     else:
         FitView(bounds or WALLONIA_BRUSSELS, max_zoom=MAX_FIT_ZOOM).add_to(m)
     HandToFinderMap({
         "data": data_url, "origin": list(origin) if origin else None,
         "fitZoom": MAX_FIT_ZOOM, "cluster": True, "groupLinks": True,
-        "maxTiles": VIEW_TILES_MAX, **_map_config(words),
+        "maxTiles": VIEW_TILES_MAX, "views": views, **_map_config(words),
     }).add_to(m)
     return render(m, legend=legend, words=words)
 

@@ -186,12 +186,23 @@ def map_fit(inventory, geography, query) -> "tuple | None":
     return ((bounds[0], bounds[1]), (bounds[2], bounds[3])) if bounds else None
 
 
-def _view_payload(inventory, geography, query, zoom: int, tiles: tuple) -> bytes:
+def first_views(inventory, geography, query, views) -> list:
+    """[[zoom, [x0, y0, x1, y1], data], ...]: what the map data answers for each of these
+    views, (zoom, tiles) from mapview.first_view_tiles, for the page to carry: the map
+    draws its first places without asking again."""
+    query = query.unpaged()
+    return [[zoom, list(tiles), json.loads(_view_payload(inventory, geography, query, zoom,
+                                                         tuple(tiles), log=False))]
+            for zoom, tiles in views]
+
+
+def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
+                  log: bool = True) -> bytes:
     key = ("view", query, zoom, tiles)
     body = inventory.map_data.get(key)
     if body is not None:
         return body
-    chosen = selection(inventory, geography, query)
+    chosen = selection(inventory, geography, query, log=log)
     view = inventory.clusters.view(chosen.rows, zoom, tiles)
     names = get_store().marker_names(
         pid for m in view.markers + chosen.nearest for pid in m[4])

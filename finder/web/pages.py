@@ -93,13 +93,15 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     suggested = [result_view(r, geography, moment) for r in outcome.suggested]
     everywhere = [group_view(g) for g in outcome.everywhere] if req.page == 1 else []
 
+    # The map opens where its places are, and those of its first view come with the page.
+    fit = mapdata.map_fit(inventory, geography, req.query)
     map_parts = mapview.build_map(
         origin=origin, radius_km=req.query.radius_km,
         commune_outline=geography.commune_geojson(req.commune.nis) if req.commune else None,
         data_url=url_for("mapdata.places", **req.as_args(page=None)),
-        tiles=tiles_config(), height="50vh",
-        # The map opens where its places are: its first request is for that view.
-        fit_bounds=mapdata.map_fit(inventory, geography, req.query),
+        tiles=tiles_config(), height="50vh", fit_bounds=fit,
+        first_views=mapdata.first_views(inventory, geography, req.query,
+                                        mapview.first_view_tiles(fit, origin)),
         words=map_words(geography))
 
     errors = search_field_errors(req, page_url, frozenset(locked))

@@ -8,7 +8,6 @@ JavaScript there is no map box, legend or skip link at all.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -162,13 +161,15 @@ def test_moving_the_map_asks_the_server_for_the_new_view(demo_server, page):
     page.on("request", lambda r: asked.append(r.url) if "/carte/lieux.json" in r.url else None)
     page.goto(demo_server + SEARCH)
     wait_for_map(page)
-    assert asked and all("z=" in u and "tiles=" in u for u in asked), asked
-    zoom = int(parse_qs(urlsplit(asked[0]).query)["z"][0])
+    # The places of the first view came with the page: nothing asked yet.
+    assert asked == [], asked
     page.locator(".finder-map__map").focus()
-    with page.expect_request(lambda r: "/carte/lieux.json" in r.url
-                             and f"z={zoom - 1}&" in r.url):
-        page.keyboard.press("-")            # zooming out asks for the new view
-    page.wait_for_timeout(500)
+    for _ in range(4):                       # zooming out, to a view the page did not carry
+        page.keyboard.press("-")
+        page.wait_for_timeout(600)
+        if asked:
+            break
+    assert asked and all("z=" in u and "tiles=" in u for u in asked), asked
     # Back where it was: the page kept that view, nothing asked again.
     count = len(asked)
     page.keyboard.press("+")

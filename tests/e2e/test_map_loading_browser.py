@@ -42,3 +42,43 @@ def test_without_leaflet_the_page_says_the_map_could_not_be_shown(demo_server, p
     assert page.locator(".finder-map__legend").is_hidden()
     assert page.locator("ol.results > li.result").count() >= 2
 
+
+
+def data_requests(urls: list) -> list:
+    return [u for u in urls if "/carte/lieux.json" in u]
+
+
+def first_view_sent_with_the_page(browser, base: str, viewport: dict, path: str) -> None:
+    """On this screen, the map's first markers are drawn from the page itself (no request
+    for map data), and a view it has not seen is asked for."""
+    context = browser.new_context(locale="fr-BE", viewport=viewport)
+    try:
+        page = context.new_page()
+        # Keeps the Leaflet maps the page makes (the page keeps them to itself).
+        page.add_init_script("""(() => { let real; Object.defineProperty(window, 'L', {
+            configurable: true, get() { return real; }, set(v) { real = v;
+              if (v && v.Map && !v.__kept) { v.__kept = true; v.Map.addInitHook(function () {
+                (window.__maps = window.__maps || []).push(this); }); } } }); })();""")
+        urls: list = []
+        page.on("request", lambda request: urls.append(request.url))
+        page.goto(base + path)
+        page.locator(MARKS).first.wait_for(state="visible")
+        page.wait_for_timeout(500)
+        assert data_requests(urls) == [], data_requests(urls)
+        # Two map widths east: a view the page did not carry.
+        page.evaluate("""() => { const m = window.__maps[0];
+            m.panBy([2 * m.getSize().x, 0], {animate: false}); }""")
+        page.wait_for_timeout(800)
+        asked = data_requests(urls)
+        assert len(asked) == 1 and "z=" in asked[0] and "tiles=" in asked[0], asked
+    finally:
+        context.close()
+
+
+def test_a_desktop_map_draws_its_first_places_from_the_page(browser, demo_server):
+    first_view_sent_with_the_page(browser, demo_server, {"width": 1280, "height": 900}, "/")
+
+
+def test_a_phone_map_draws_its_first_places_from_the_page(browser, demo_server):
+    first_view_sent_with_the_page(browser, demo_server, {"width": 390, "height": 844},
+                                  "/?postcode=5000&radius_km=20")

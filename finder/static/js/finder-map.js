@@ -8,6 +8,8 @@
  *   places      the places inline (group page): {markers, details, count, approx};
  *   origin      [lat, lon] of the search origin or null; fitZoom: closest zoom when fitting;
  *   maxTiles    the largest view the server answers, in tiles a side;
+ *   views       [[zoom, [x0, y0, x1, y1], data], ...]: the places of the views the map
+ *               may open on, sent with the page (finder/mapfit.py): drawn without asking;
  *   groupLinks  popups link to the group's page;
  *   attribution HTML (ours, escaped) added to the map's attribution;
  *   chapters    chapter titles, by index.
@@ -511,12 +513,26 @@
     var current = null;
     var pending = null;
     var failed = false;
+    var sent = config.views || [];
+
+    // The places of a view that came with the page: one whose zoom is this view's and
+    // whose tiles hold this view's tiles.
+    function sentFor(view) {
+      for (var i = 0; i < sent.length; i++) {
+        var z = sent[i][0], t = sent[i][1], v = view.tiles;
+        if (z === view.z && t[0] <= v[0] && t[1] <= v[1] && v[2] <= t[2] && v[3] <= t[3]) {
+          return sent[i][2];
+        }
+      }
+      return null;
+    }
 
     function update() {
       var view = viewTiles(map, config.maxTiles);
       if (current === view.key) { return; }
       current = view.key;
-      if (views[view.key]) { draw(views[view.key]); return; }
+      var known = views[view.key] || sentFor(view);
+      if (known) { draw(known); return; }
       if (pending && pending.abort) { pending.abort(); }
       var control = window.AbortController ? new AbortController() : null;
       pending = control;
