@@ -101,6 +101,12 @@ def month_year(day: date) -> str:
     return format_date(day, format="LLLL y", locale=babel_locale())
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language: 'fr' → 'French' on an English page."""
+    from babel import Locale
+    return Locale.parse(babel_locale()).languages.get(code, code)
+
+
 def label(text: str) -> str:
     """A label marked with N_ (models, schedules), in the page's language."""
     return gettext(text) if text else text

@@ -25,8 +25,8 @@ from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest,
                      left_out_message, parse_search, run_search)
-from .i18n import (commune_name, current_lang, gettext, label, map_words, ngettext,
-                   resolved_message, weekday_name)
+from .i18n import (commune_name, current_lang, gettext, label, language_name, map_words,
+                   ngettext, resolved_message, weekday_name)
 from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -350,10 +350,21 @@ def _common_context() -> dict:
         "demo_inventory": demo,
         "maintainer_email": maintainer,
         "maintainer_href": mailto_href(maintainer),
-        "crisis_lines": [(name, number, tel_href(number), gettext(note) if note else "")
-                         for name, number, note in crisis_lines(current_lang())],
+        "crisis_lines": _crisis_lines(current_lang()),
         "geo_attribution": label(ATTRIBUTION),
     }
+
+
+def _crisis_lines(lang: str) -> list:
+    """(name, number, tel: link, note) of the crisis lines; on a page in another language
+    than the line's, the note says which language the line answers in."""
+    lines = []
+    for name, number, note, spoken in crisis_lines(lang):
+        notes = [gettext(note)] if note else []
+        if spoken != lang:
+            notes.append(gettext("langue\u00a0: %(language)s", language=language_name(spoken)))
+        lines.append((name, number, tel_href(number), " · ".join(notes)))
+    return lines
 
 
 @bp.app_template_filter("url_host")

@@ -51,8 +51,10 @@ COMMUNITY_CRISIS_LINES = {
 
 
 def crisis_lines(lang: str = "fr") -> tuple:
-    """(name, number, note) for a page in `lang`: its community's lines, then the French."""
-    return COMMUNITY_CRISIS_LINES.get(lang, ()) + CRISIS_LINES
+    """(name, number, note, language the line answers in) for a page in `lang`: its
+    community's lines, then the French ones."""
+    return (tuple(line + (lang,) for line in COMMUNITY_CRISIS_LINES.get(lang, ()))
+            + tuple(line + ("fr",) for line in CRISIS_LINES))
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"      # narrow no-break space, before « ; ! ? » in French
