@@ -47,8 +47,12 @@ browser:
 axe:
 	bash scripts/install-axe.sh
 
+# The suite in two processes (pytest-xdist; each test file stays in one, so its fixtures are
+# built once): on two cores the browser tests wait on Chromium as much as they compute.
+# TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= 2
 test: install-test browser axe
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Refresh the packaged reference geography from its source, ../shared/geo.
 refresh-geo:
