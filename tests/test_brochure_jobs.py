@@ -258,3 +258,15 @@ def test_an_admin_edit_starts_the_new_versions_brochure(make_app, tmp_path):
     again = client.get("/inventaire.pdf")
     assert again.status_code == 200                # built before anyone asked
     assert again.headers["ETag"] != first.headers["ETag"]     # the new version's file
+
+
+def test_the_brochure_links_to_the_site_without_the_asking_page_s_language(make_app, tmp_path,
+                                                                          monkeypatch):
+    """The brochure is French whatever page asked for it: the site's address printed in it
+    carries no ?lang= of that page."""
+    app = _app(make_app, tmp_path, "Groupe des Tilleuls")
+    asked = []
+    monkeypatch.setattr(PrintJobs, "start", lambda self, edition, env, online_url="":
+                        asked.append(online_url) or True)
+    assert app.test_client().get("/inventaire.pdf?lang=nl").status_code == 503
+    assert asked == ["http://localhost/"]

@@ -195,7 +195,8 @@ def inventory_pdf():
     found = jobs.find(edition, tag, request_moment().date().isoformat())
     failed = jobs.failure(edition, tag)
     if (found is None or not found.current) and not failed:
-        online = config["SITE_URL"] or url_for("pages.index", _external=True)
+        # The brochure is French, whatever the page asking for it: its link too.
+        online = config["SITE_URL"] or url_for("pages.index", _external=True, lang=None)
         jobs.start(edition, jobs.child_env(config), online_url=online)
     if found is not None:
         # an earlier day's PDF of this version while today's is built: its cover says
