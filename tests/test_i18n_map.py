@@ -9,13 +9,13 @@ from html import unescape
 import pytest
 
 from tests.conftest import DEMO_INVENTORY
+from tests.test_i18n import fixed_client  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
-def demo(make_app):
-    app = make_app(SCHEDULE_NOW="2026-12-01T09:00")
-    assert app.test_cli_runner().invoke(args=["import", str(DEMO_INVENTORY)]).exit_code == 0
-    return app.test_client()
+def demo(fixed_client):
+    """The demo inventory, its schedules' 'now' fixed (tests/test_i18n.py)."""
+    return fixed_client
 
 
 def _legend(html: str) -> str:

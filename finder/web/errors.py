@@ -4,7 +4,7 @@
   /carte/lieux.json): JSON `{"error": {"code", "message", …}}` with its 4xx/5xx status and
   `Cache-Control: no-store`, whatever went wrong: a bad parameter, an unknown address, a
   method, the rate limit, an unavailable inventory, a bug.
-- Everywhere else: the French error page (templates/error.html). When the request is too
+- Everywhere else: the error page, in the page's language (templates/error.html). When the request is too
   broken to build links from (a Host header that cannot be encoded, a host refused by
   TRUSTED_HOSTS), the same words in a page that needs no URL building: a 400, never a
   traceback in the log.
@@ -77,7 +77,7 @@ def json_error(status: int, code: str, message: str, **extra) -> Response:
 
 def error_response(status: int, code: str = "", message: str = "", *, title: str = "",
                    headers: Optional[dict] = None, **extra) -> Response:
-    """The error answer for this request: JSON (see `wants_json`) or the French page."""
+    """The error answer for this request: JSON (see `wants_json`) or the page (in its language)."""
     message = message or label(MESSAGES.get(status, MESSAGES[400 if status < 500 else 500]))
     if wants_json():
         response = json_error(status, code or CODES.get(status, "error"), message, **extra)

@@ -35,7 +35,7 @@ FREE_VALUES = {"1": True, "oui": True, "true": True, "0": False, "non": False, "
 
 
 class BadParameter(ValueError):
-    """A parameter no form of ours would send. `message` is French."""
+    """A parameter no form of ours would send. `message` is in the page's language (gettext)."""
 
     def __init__(self, name: str, message: str):
         super().__init__(message)
@@ -53,7 +53,7 @@ class SearchRequest:
     chapter: str = ""
     theme: str = ""
     text: str = ""                     # "De quoi s'agit-il ?" (q), as typed
-    text_problem: str = ""             # French: why the words were not searched
+    text_problem: str = ""             # why the words were not searched
     audience: str = ""                 # audience.AUDIENCES key
     service: str = ""                  # models.SERVICE_LABELS key
     free: bool = False
@@ -153,7 +153,7 @@ def _days(args: Mapping) -> tuple[str, ...]:
 
 
 def parse_text(raw: str) -> tuple[str, str]:
-    """(the words to search, or "", and why not in French, or "")."""
+    """(the words to search, or "", and why not (in the page's language), or "")."""
     text = " ".join((raw or "").split())
     if not text:
         return "", ""
