@@ -178,4 +178,4 @@ def test_what_the_scripts_say_comes_from_the_page_in_its_language(client):
         source = (Path(__file__).parent.parent / "finder" / "static" / "js" / script
                   ).read_text(encoding="utf-8")
         code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)
-        assert not re.search(r"\"[^\"]*[éèàêôû\u2019][^\"]*\"", code), script   # no French left
+        assert not re.search(r"\"[^\"]*[éèàêôû\u2019][^\"]*\"", code), script  # no French

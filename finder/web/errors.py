@@ -4,10 +4,10 @@
   /carte/lieux.json): JSON `{"error": {"code", "message", …}}` with its 4xx/5xx status and
   `Cache-Control: no-store`, whatever went wrong: a bad parameter, an unknown address, a
   method, the rate limit, an unavailable inventory, a bug.
-- Everywhere else: the error page, in the page's language (templates/error.html). When the request is too
-  broken to build links from (a Host header that cannot be encoded, a host refused by
-  TRUSTED_HOSTS), the same words in a page that needs no URL building: a 400, never a
-  traceback in the log.
+- Everywhere else: the error page, in the page's language (templates/error.html). When
+  the request is too broken to build links from (a Host header that cannot be encoded, a
+  host refused by TRUSTED_HOSTS), the same words in a page that needs no URL building: a
+  400, never a traceback in the log.
 
 Views raise (`ApiError`, `params.BadParameter`, werkzeug's HTTPException, `StoreError`)
 or return `error_response()`; no other module renders an error or registers a handler.
