@@ -28,7 +28,10 @@ from .translatable import N_
 CACHE_SIZE = 256
 MIN_ZOOM = 6                    # the whole of Belgium and around: never further out
 DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
+              ("finder_map_popup", "/static/js/finder-map-popup.js"),
               ("finder_map", "/static/js/finder-map.js"))
+# The attribute each script tag carries, by name: finder-map.js waits for these two.
+SCRIPT_MARKS = {"leaflet": " data-leaflet", "finder_map_popup": " data-map-popup"}
 DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
                ("finder_map_css", "/static/map/finder-map.css"))
 # The heights a map may have (CSS lengths): each is a class of the theme stylesheet.
@@ -218,7 +221,7 @@ def render(m: FinderMap, *, legend: list[tuple[str, str]],
     for child in list(figure._children.values()):
         child.render()
     css, js, head, inline = [], [], [], []
-    leaflet_url = dict(FinderMap.default_js).get("leaflet")
+    marks = {url: SCRIPT_MARKS.get(name, "") for name, url in FinderMap.default_js}
     for name, element in figure.header._children.items():
         if isinstance(element, JavascriptLink):
             js.append(element.url)
@@ -247,8 +250,7 @@ def render(m: FinderMap, *, legend: list[tuple[str, str]],
         f"{escape(words(FALLBACK), quote=False)}</p>",
         _legend_html(name, legend, words(LEGEND)),
         "</div>",
-    ] + [f'<script src="{escape(u)}" async{" data-leaflet" if u == leaflet_url else ""}>'
-         "</script>" for u in js])
+    ] + [f'<script src="{escape(u)}" async{marks.get(u, "")}></script>' for u in js])
     script = "\n".join([
         "(function () {",
         "  var started = false;",

@@ -10,8 +10,8 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              Content-Security-Policy needs no style-src 'unsafe-inline'.
       body   the map block (container, status line, legend) followed by the
              <script src=… async> tags of the self-hosted libraries (Leaflet, marked
-             data-leaflet, and static/js/finder-map.js, which waits for it): goes where
-             the map appears. The block is
+             data-leaflet; static/js/finder-map-popup.js, marked data-map-popup; and
+             static/js/finder-map.js, which waits for both): goes where the map appears. The block is
              `hidden` until the script runs: without JavaScript there is no empty map
              box and no legend, nor any element marked `data-needs-map hidden` (the
              map's section, the "Passer la carte" link), which the script shows. The page puts partials/map_strings.html after

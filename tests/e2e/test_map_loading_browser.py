@@ -1,5 +1,5 @@
-"""How the search map starts in a real Chromium: Leaflet and finder-map.js load `async`
-(mapview.py), in whichever order they arrive, and the map starts as soon as both are there;
+"""How the search map starts in a real Chromium: Leaflet, finder-map-popup.js and
+finder-map.js load `async` (mapview.py), in whichever order they arrive, and the map starts as soon as both are there;
 when Leaflet never arrives, the page says the map could not be shown and the list is whole."""
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ def test_markers_show_when_finder_map_js_arrives_before_leaflet(demo_server, pag
 
 def test_markers_show_when_leaflet_arrives_before_finder_map_js(demo_server, page):
     slow(page, "**/static/js/finder-map.js*", 1.0)
+    page.goto(demo_server + SEARCH)
+    page.locator(MARKS).first.wait_for(state="visible")
+    expect(page.locator(".finder-map__fallback")).to_be_hidden()
+
+
+def test_markers_show_when_the_popup_script_comes_last(demo_server, page):
+    slow(page, "**/static/js/finder-map-popup.js*", 1.0)
     page.goto(demo_server + SEARCH)
     page.locator(MARKS).first.wait_for(state="visible")
     expect(page.locator(".finder-map__fallback")).to_be_hidden()
