@@ -158,3 +158,19 @@ def test_the_footer_attribution_in_german(demo):
     html = demo.get("/?lang=de").get_data(as_text=True)
     assert "Gemeinden: Statbel (CC BY 4.0) · Postleitzahlen: bpost" in html
     assert "Codes postaux" not in html
+
+
+def test_map_data_kept_for_one_language_never_reaches_another(demo):
+    """The map's data names the popups' URL, which carries the language: a view kept
+    after a Dutch page must not send a French page's popups to Dutch (nor the reverse)."""
+    view = "/carte/lieux.json?postcode=5000&radius_km=20&z=9&tiles=261,172,263,174"
+    dutch = demo.get(view + "&lang=nl").get_json()
+    french = demo.get(view).get_json()
+    assert "lang=nl" in dutch["details"] and "lang=" not in french["details"]
+    whole = "/carte/lieux.json?postcode=5000&radius_km=20"
+    assert "lang=de" in demo.get(whole + "&lang=de").get_json()["details"]
+    assert "lang=" not in demo.get(whole).get_json()["details"]
+    # the page's first views (carried in its map's configuration) too
+    demo.get("/?postcode=4000&radius_km=20&lang=en")
+    config = _map_config(demo.get("/?postcode=4000&radius_km=20").get_data(as_text=True))
+    assert "lang=" not in json.dumps(config)

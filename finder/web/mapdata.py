@@ -31,7 +31,8 @@ Responses carry an ETag built from the query and the inventory version (so an im
 changes it) and "Cache-Control: private, no-cache": browsers revalidate, get a 304.
 The markers come from the ranking the page itself used (Inventory.ranking: the page
 and its map data run one search) and the inventory's public points; the encoded
-payloads are kept in the current Inventory (`map_data`), keyed on the query alone.
+payloads are kept in the current Inventory (`map_data`), keyed on the query and the
+popups' URL (which carries the language: one payload per language).
 """
 from __future__ import annotations
 
@@ -84,20 +85,22 @@ def places():
     req = parse_search(request.args, geography)      # BadParameter: errors.py, JSON 400
     query = req.query.unpaged()
     view = _view_args(request.args)
+    # The popups' URL carries the page's language: a payload is kept per language.
+    details = url_for("mapdata.details")
     if view is not None:
-        return _conditional(_stamp(inventory) + [repr(query), "view", *view],
+        return _conditional(_stamp(inventory) + [repr(query), "view", *view, details],
                             lambda: _view_payload(inventory, geography, query, *view))
 
     def build() -> bytes:
-        body = inventory.map_data.get(query)
+        body = inventory.map_data.get((query, details))
         if body is None:
             body, weight = _places_payload(inventory, geography, query)
-            inventory.map_data.put(query, body, weight)
+            inventory.map_data.put((query, details), body, weight)
         else:
             g.search_cache = "map"
         return body
 
-    return _conditional(_stamp(inventory) + [repr(query)], build)
+    return _conditional(_stamp(inventory) + [repr(query), details], build)
 
 
 def _places_payload(inventory, geography, query) -> tuple[bytes, int]:
@@ -198,7 +201,8 @@ def first_views(inventory, geography, query, views) -> list:
 
 def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
                   log: bool = True) -> bytes:
-    key = ("view", query, zoom, tiles)
+    details = url_for("mapdata.details")      # in the page's language: part of the key
+    key = ("view", query, zoom, tiles, details)
     body = inventory.map_data.get(key)
     if body is not None:
         return body
@@ -217,7 +221,7 @@ def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
     markers, nearest = named(view.markers), named(chosen.nearest)
     data = {"version": inventory.version, "count": chosen.count, "approx": chosen.approx,
             "bounds": chosen.bounds, "clusters": view.clusters, "markers": markers,
-            "nearest": nearest, "details": url_for("mapdata.details")}
+            "nearest": nearest, "details": details}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     inventory.map_data.put(key, body, len(markers) + len(nearest) + len(view.clusters) + 1)
     return body
