@@ -12,7 +12,6 @@ COMPRESS_ALGORITHM (config) orders what we offer; the browser's order does not m
 from __future__ import annotations
 
 import gzip
-import os
 import threading
 from typing import Optional
 
@@ -21,12 +20,11 @@ from flask import Flask, Response, current_app, request
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
-from .static_cache import static_endpoints
+from .static_cache import file_version, per_file_version, static_endpoints
 
 COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "application/json",
                 "image/svg+xml", "text/plain", "text/html", "application/geo+json"}
 MIN_SIZE = 500
-_LOCK = threading.Lock()
 _PACKED: dict[tuple, dict[str, bytes]] = {}        # (path, mtime_ns, size) -> {coding: bytes}
 
 
@@ -52,20 +50,9 @@ def accepted(header: str, offered) -> Optional[str]:
 
 def packed(path: str) -> Optional[dict[str, bytes]]:
     """{"br": …, "gzip": …} of a file, compressed once per version of it."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    key = (path, st.st_mtime_ns, st.st_size)
-    found = _PACKED.get(key)
-    if found is None:
-        with open(path, "rb") as f:
-            data = f.read()
-        found = {"br": brotli.compress(data, quality=11),
-                 "gzip": gzip.compress(data, compresslevel=9, mtime=0)}
-        with _LOCK:
-            _PACKED[key] = found
-    return found
+    return per_file_version(_PACKED, path, lambda data: {
+        "br": brotli.compress(data, quality=11),
+        "gzip": gzip.compress(data, compresslevel=9, mtime=0)})
 
 
 def warm(paths) -> None:
@@ -78,11 +65,8 @@ def warm(paths) -> None:
 
 
 def _is_packed(path: str) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return True
-    return (path, st.st_mtime_ns, st.st_size) in _PACKED
+    key = file_version(path)
+    return key is None or key in _PACKED
 
 
 def _static_path(directory: str) -> Optional[str]:

@@ -16,7 +16,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, TypeVar
 
 from flask import Flask, Response, current_app, request, url_for
 from werkzeug.security import safe_join
@@ -24,22 +24,36 @@ from werkzeug.security import safe_join
 ONE_YEAR = 31536000
 _LOCK = threading.Lock()
 _DIGESTS: dict[tuple, str] = {}     # (path, mtime_ns, size) -> short sha256
+T = TypeVar("T")
 
 
-def file_digest(path: str) -> Optional[str]:
-    """First 12 hex digits of the file's sha256, recomputed only when the file changes."""
+def file_version(path: str) -> Optional[tuple]:
+    """(path, mtime_ns, size): what identifies one version of a file; None if it is gone."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    key = (path, st.st_mtime_ns, st.st_size)
-    digest = _DIGESTS.get(key)
-    if digest is None:
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def per_file_version(memo: dict, path: str, compute: Callable[[bytes], T]) -> Optional[T]:
+    """compute(the file's bytes), once per version of the file, kept in memo (the one way
+    this package derives things from static files: digests, precompressed copies)."""
+    key = file_version(path)
+    if key is None:
+        return None
+    found = memo.get(key)
+    if found is None:
         with open(path, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()[:12]
+            found = compute(f.read())
         with _LOCK:
-            _DIGESTS[key] = digest
-    return digest
+            memo[key] = found
+    return found
+
+
+def file_digest(path: str) -> Optional[str]:
+    """First 12 hex digits of the file's sha256, recomputed only when the file changes."""
+    return per_file_version(_DIGESTS, path, lambda data: hashlib.sha256(data).hexdigest()[:12])
 
 
 def register_static_endpoint(app: Flask, endpoint: str, directory: str | Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 SEARCH = "/?postcode=1000&radius_km=10"
@@ -19,22 +20,12 @@ def slow(page, pattern: str, seconds: float) -> None:
     page.route(pattern, handle)
 
 
-def test_markers_show_when_finder_map_js_arrives_before_leaflet(demo_server, page):
-    slow(page, "**/assets/leaflet/leaflet.js*", 1.0)
-    page.goto(demo_server + SEARCH)
-    page.locator(MARKS).first.wait_for(state="visible")
-    expect(page.locator(".finder-map__fallback")).to_be_hidden()
-
-
-def test_markers_show_when_leaflet_arrives_before_finder_map_js(demo_server, page):
-    slow(page, "**/static/js/finder-map.js*", 1.0)
-    page.goto(demo_server + SEARCH)
-    page.locator(MARKS).first.wait_for(state="visible")
-    expect(page.locator(".finder-map__fallback")).to_be_hidden()
-
-
-def test_markers_show_when_the_popup_script_comes_last(demo_server, page):
-    slow(page, "**/static/js/finder-map-popup.js*", 1.0)
+@pytest.mark.parametrize("late", ["**/assets/leaflet/leaflet.js*",
+                                  "**/static/js/finder-map.js*",
+                                  "**/static/js/finder-map-popup.js*"],
+                         ids=["leaflet-last", "finder-map-last", "popup-script-last"])
+def test_markers_show_whichever_script_arrives_last(demo_server, page, late):
+    slow(page, late, 1.0)
     page.goto(demo_server + SEARCH)
     page.locator(MARKS).first.wait_for(state="visible")
     expect(page.locator(".finder-map__fallback")).to_be_hidden()
