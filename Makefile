@@ -70,7 +70,7 @@ bench: install-test
 # new ones to each language's .po (translate them there: tests/test_i18n.py fails on any
 # left untranslated or fuzzy), compile the .mo files, which are committed with the .po.
 translations: $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k gettext_of --no-location --sort-output \
 		--omit-header --no-wrap -o finder/translations/messages.pot .
 	$(BIN)/pybabel update -i finder/translations/messages.pot -d finder/translations \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap

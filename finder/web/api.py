@@ -42,7 +42,7 @@ from .api_formats import (group_with_places, public_csv, public_results, results
                           text_dict)
 from .errors import ApiError
 from ..translatable import N_
-from .i18n import gettext, label, resolved_message
+from .i18n import gettext, gettext_of, label, resolved_message
 from .params import (MAX_TEXT, BadParameter, SearchRequest, left_out_message, parse_search,
                      run_search)
 from .security import public_url
@@ -184,10 +184,10 @@ def _notices(req: SearchRequest, outcome, demo: bool) -> list[dict]:
                         "message": gettext("Autres lieux possibles : %(places)s.",
                                            places=", ".join(origin.suggestions))})
     if origin is not None and req.commune is not None:
-        notices.append({"code": "radius_not_applied", "message": gettext(
+        notices.append({"code": "radius_not_applied", "message": gettext_of(
                         "La recherche se limite à la commune de %(commune)s : "
-                        "la distance maximale n'est pas appliquée.",
-                        commune=req.commune.name_fr)})
+                        "la distance maximale n'est pas appliquée.", "commune",
+                        req.commune.name_fr)})
     if outcome.nearest_outside:
         notices.append({"code": "nothing_within_radius", "message": gettext(
                         "Aucun groupe à moins de %(radius)s km : voici les plus "

@@ -30,6 +30,7 @@ from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext  # noqa: F401
 
+from ..mapcontent import of_name
 from ..translatable import Said
 
 DEFAULT = "fr"
@@ -105,6 +106,16 @@ def language_name(code: str) -> str:
     """A language's name in the page's language: 'fr' → 'French' on an English page."""
     from babel import Locale
     return Locale.parse(babel_locale()).languages.get(code, code)
+
+
+def gettext_of(msgid: str, key: str, name: str, **params) -> str:
+    """gettext(msgid) where msgid holds 'de %(key)s' before a place's name: in French written
+    as the language wants it ('d’Anderlecht', 'du Rœulx', 'de Namur'); another language
+    has its own phrasing in its catalogue."""
+    if current_lang() == DEFAULT:
+        return gettext(msgid.replace(f"de %({key})s", f"%({key})s"),
+                       **{key: of_name(name)}, **params)
+    return gettext(msgid, **{key: name}, **params)
 
 
 def label(text: str) -> str:

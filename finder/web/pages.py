@@ -25,8 +25,8 @@ from .fielderrors import error_title, search_field_errors, status_prefix
 from .pagecache import cached_page
 from .params import (MOMENT_LABELS, RADIUS_CHOICES, BadParameter, SearchRequest,
                      left_out_message, parse_search, run_search)
-from .i18n import (commune_name, current_lang, gettext, label, language_name, map_words,
-                   ngettext, resolved_message, weekday_name)
+from .i18n import (commune_name, current_lang, gettext, gettext_of, label, language_name,
+                   map_words, ngettext, resolved_message, weekday_name)
 from .render import (crisis_lines, display_host, group_view, mailto_href, plural, result_view,
                      tel_href)
 from .searchform import form_choices
@@ -185,14 +185,15 @@ def _summary(req: SearchRequest, total: int, pages: int, meeting: int) -> str:
     paging = (gettext(", page %(page)s sur %(pages)s", page=req.page, pages=pages)
               if pages > 1 else "")
     if req.commune is not None:
-        where = gettext("dans la commune de %(commune)s", commune=commune_name(req.commune))
+        where = gettext_of("dans la commune de %(commune)s", "commune",
+                           commune_name(req.commune))
         if not total:
             return gettext("Aucun lieu de réunion%(about)s %(where)s.", about=about,
                            where=where)
         return f"{places} {where}{paging}."
     if req.origin is not None and req.query.radius_km is not None:
-        where = gettext("à moins de %(km)s\u00a0km de %(place)s", km=req.radius_km,
-                        place=_origin_label(req))
+        where = gettext_of("à moins de %(km)s\u00a0km de %(place)s", "place",
+                           _origin_label(req), km=req.radius_km)
         if not total:
             return gettext("Aucun groupe%(about)s %(where)s.", about=about, where=where)
         return f"{places} {where}{paging}."
