@@ -174,3 +174,20 @@ def test_map_data_kept_for_one_language_never_reaches_another(demo):
     demo.get("/?postcode=4000&radius_km=20&lang=en")
     config = _map_config(demo.get("/?postcode=4000&radius_km=20").get_data(as_text=True))
     assert "lang=" not in json.dumps(config)
+
+
+def _marker_wheres(data: dict) -> set:
+    return {row[6] for row in data.get("markers", []) + data.get("nearest", [])}
+
+
+def test_a_marker_in_brussels_says_its_commune_in_dutch_on_a_dutch_page(demo):
+    """A marker's name ends with where it is: on a Dutch page, a Brussels commune by its
+    Dutch name (Elsene), on a French page by its French one (Ixelles)."""
+    from finder.mapfit import pixel
+    x, y = pixel(50.8333, 4.3667, 16)
+    tiles = f"{int(x // 256) - 7},{int(y // 256) - 7},{int(x // 256) + 7},{int(y // 256) + 7}"
+    url = f"/carte/lieux.json?commune=Ixelles&z=16&tiles={tiles}"
+    nl = _marker_wheres(demo.get(url + "&lang=nl").get_json())
+    fr = _marker_wheres(demo.get(url).get_json())
+    assert "Ixelles" in fr and "Elsene" not in fr, fr
+    assert "Elsene" in nl and "Ixelles" not in nl, nl

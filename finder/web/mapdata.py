@@ -210,13 +210,17 @@ def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
     view = inventory.clusters.view(chosen.rows, zoom, tiles)
     names = get_store().marker_names(
         pid for m in view.markers + chosen.nearest for pid in m[4])
+    words = map_words(geography)            # a commune in the page's language: 'Elsene'
 
     def named(rows: list) -> list:
         out = []
         for m in rows:
             found = [names[pid] for pid in m[4] if pid in names]
-            out.append(m + [list(dict.fromkeys(n for n, _ in found)),
-                            found[0][1] if found else ""])
+            where = ""
+            if found:
+                _, where, nis = found[0]
+                where = words.commune(nis, where) if nis else where
+            out.append(m + [list(dict.fromkeys(n for n, _, _ in found)), where])
         return out
     markers, nearest = named(view.markers), named(chosen.nearest)
     data = {"version": inventory.version, "count": chosen.count, "approx": chosen.approx,
