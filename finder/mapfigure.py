@@ -28,10 +28,10 @@ from .translatable import N_
 CACHE_SIZE = 256
 MIN_ZOOM = 6                    # the whole of Belgium and around: never further out
 DEFAULT_JS = (("leaflet", "/assets/leaflet/leaflet.js"),
-              ("finder_map_popup", "/static/js/finder-map-popup.js"),
+              ("finder_map_words", "/static/js/finder-map-words.js"),
               ("finder_map", "/static/js/finder-map.js"))
 # The attribute each script tag carries, by name: finder-map.js waits for these two.
-SCRIPT_MARKS = {"leaflet": " data-leaflet", "finder_map_popup": " data-map-popup"}
+SCRIPT_MARKS = {"leaflet": " data-leaflet", "finder_map_words": " data-map-words"}
 DEFAULT_CSS = (("leaflet_css", "/assets/leaflet/leaflet.css"),
                ("finder_map_css", "/static/map/finder-map.css"))
 # The heights a map may have (CSS lengths): each is a class of the theme stylesheet.

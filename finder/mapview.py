@@ -10,7 +10,7 @@ Interface (the pages embed a map with these; nothing else here is needed by them
              Content-Security-Policy needs no style-src 'unsafe-inline'.
       body   the map block (container, status line, legend) followed by the
              <script src=… async> tags of the self-hosted libraries (Leaflet, marked
-             data-leaflet; static/js/finder-map-popup.js, marked data-map-popup; and
+             data-leaflet; static/js/finder-map-words.js, marked data-map-words; and
              static/js/finder-map.js, which waits for both): goes where the map appears. The block is
              `hidden` until the script runs: without JavaScript there is no empty map
              box and no legend, nor any element marked `data-needs-map hidden` (the

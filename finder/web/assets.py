@@ -9,7 +9,7 @@ benchmark's Folium pages and for anyone's own Folium map):
     GET /assets/markercluster/<path>   leaflet.markercluster.js, MarkerCluster.css…
 
 Our own map scripts and stylesheet are ordinary static files (static/js/finder-map.js and
-finder-map-popup.js, static/map/finder-map.css). Every URL handed to the map carries ?v=<content hash>, so
+finder-map-words.js, static/map/finder-map.css). Every URL handed to the map carries ?v=<content hash>, so
 static_cache answers it with a year-long immutable cache.
 
 `init_app` tells finder.mapview these URLs once, at start-up (Folium keeps its asset
@@ -30,7 +30,7 @@ from .static_cache import file_digest, register_static_endpoint
 LEAFLET_DIR = Path(xleaflet.BASE_DIR)
 MARKERCLUSTER_DIR = Path(xcluster.BASE_DIR)
 FINDER_MAP_JS = "js/finder-map.js"
-FINDER_MAP_POPUP_JS = "js/finder-map-popup.js"
+FINDER_MAP_WORDS_JS = "js/finder-map-words.js"
 FINDER_MAP_CSS = "map/finder-map.css"
 
 bp = Blueprint("assets", __name__)
@@ -57,7 +57,7 @@ def asset_urls(app: Flask) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     # On the public host: with FINDER_PUBLIC_BASE_URL set, "localhost" is not a trusted one.
     with app.test_request_context(base_url=app.extensions["finder_security"]["base_url"]):
         js = [("leaflet", _url("assets.leaflet", LEAFLET_DIR, "leaflet.js")),
-              ("finder_map_popup", _url("static", static, FINDER_MAP_POPUP_JS)),
+              ("finder_map_words", _url("static", static, FINDER_MAP_WORDS_JS)),
               ("finder_map", _url("static", static, FINDER_MAP_JS))]
         css = [("leaflet_css", _url("assets.leaflet", LEAFLET_DIR, "leaflet.css")),
                ("finder_map_css", _url("static", static, FINDER_MAP_CSS))]
@@ -72,5 +72,5 @@ def init_app(app: Flask) -> None:
     mapview.configure_assets(js, css)
     static = Path(app.static_folder or "")
     compression.warm([LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css",
-                      static / FINDER_MAP_JS, static / FINDER_MAP_POPUP_JS,
+                      static / FINDER_MAP_JS, static / FINDER_MAP_WORDS_JS,
                       static / FINDER_MAP_CSS])

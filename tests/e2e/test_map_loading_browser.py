@@ -1,4 +1,4 @@
-"""How the search map starts in a real Chromium: Leaflet, finder-map-popup.js and
+"""How the search map starts in a real Chromium: Leaflet, finder-map-words.js and
 finder-map.js load `async` (mapview.py), in whichever order they arrive, and the map starts as soon as both are there;
 when Leaflet never arrives, the page says the map could not be shown and the list is whole."""
 from __future__ import annotations
@@ -22,7 +22,7 @@ def slow(page, pattern: str, seconds: float) -> None:
 
 @pytest.mark.parametrize("late", ["**/assets/leaflet/leaflet.js*",
                                   "**/static/js/finder-map.js*",
-                                  "**/static/js/finder-map-popup.js*"],
+                                  "**/static/js/finder-map-words.js*"],
                          ids=["leaflet-last", "finder-map-last", "popup-script-last"])
 def test_markers_show_whichever_script_arrives_last(demo_server, page, late):
     slow(page, late, 1.0)

@@ -24,7 +24,8 @@
  * or Space opens a marker's popup and moves the focus into it; Escape closes it and the
  * focus goes back to the marker. A cluster opened zooms to its places and says how many.
  *
- * What a popup shows, and the page's words, come from finder-map-popup.js. Everything
+ * What the map says (popups, marks' names, the status line, the page's words) comes
+ * from finder-map-words.js. Everything
  * taken from the data is written with textContent or checked before it becomes a link:
  * names like "<img src=x onerror=alert(1)>" stay text.
  */
@@ -34,15 +35,11 @@
   var ICONS = {};
   var CACHE_VIEWS = 64;         // views kept in the page (back and forth costs nothing)
 
-  // The words of the page and the popup's content: finder-map-popup.js.
-  function t(key, vars) { return window.FinderMapPopup.say(key, vars); }
-  function el(tag, className, text) { return window.FinderMapPopup.el(tag, className, text); }
-
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  // What the map says (the page's words, popups, marks' names, the status line):
+  // finder-map-words.js.
+  var W = null;
+  function t(key, vars) { return W.say(key, vars); }
+  function el(tag, className, text) { return W.el(tag, className, text); }
 
   function icon(chapter, approx, many) {
     var key = chapter + ":" + approx + ":" + many;
@@ -61,48 +58,9 @@
 
   function clusterIcon(n) {
     var size = n >= 1000 ? 50 : n >= 100 ? 44 : 40;
-    return L.divIcon({ html: "<span aria-hidden=\"true\">" + number(n) + "</span>",
+    return L.divIcon({ html: "<span aria-hidden=\"true\">" + W.number(n) + "</span>",
                        className: "fm-cluster" + (n >= 100 ? " fm-cluster--big" : ""),
                        iconSize: [size, size] });
-  }
-
-  // What a marker is, said: "Alzheimer Café de Laeken, Laeken — emplacement approximatif".
-  function markerName(row, config) {
-    var names = row[5] || [];
-    var n = Array.isArray(row[4]) ? row[4].length : 1;
-    var what;
-    if (!names.length) {
-      what = row[2] >= 0 ? (config.chapters[row[2]] || "") : t("severalChapters");
-    } else if (names.length === 1 && n === 1) {
-      what = names[0];
-    } else {
-      var shown = names.slice(0, 3).join(" ; ");
-      if (names.length > 3) { shown += " " + t("moreNames", { n: names.length - 3 }); }
-      what = t("markerMany", { n: Math.max(n, names.length), names: shown });
-    }
-    if (row[6]) { what += ", " + row[6]; }
-    if (row[3]) { what += t("approx"); }
-    return what;
-  }
-
-  function number(n) {            // 20 000, with a narrow no-break space
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-  }
-
-  function statusText(data, mobile) {
-    var n = data.count || 0;
-    var text;
-    if (!n && data.nearest && data.nearest.length) {
-      text = t("statusNearest");
-    } else if (!n) {
-      text = t("statusNone");
-    } else {
-      text = t(n > 1 ? "statusMany" : "statusOne", { n: number(n) });
-      if (data.approx) { text += t("statusApprox", { n: number(data.approx) }); }
-      text += ".";
-    }
-    if (mobile) { text += " " + t("twoFingers"); }
-    return text;
   }
 
   // The tiles around the view, in blocks of two, so that a small pan asks for nothing.
@@ -127,7 +85,7 @@
     var status = document.getElementById(id + "-status");
     var legend = document.getElementById(id + "-legend");
     var help = document.getElementById("finder-map-help");
-    var details = window.FinderMapPopup.Details(config);
+    var details = W.Details(config);
     var announcer = el("p", "fm-announce");
     announcer.setAttribute("aria-live", "polite");
     container.parentNode.insertBefore(announcer, container.nextSibling);
@@ -141,7 +99,7 @@
     L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
     if (map.attributionControl) {
       map.attributionControl.setPrefix("<a href=\"https://leafletjs.com\" title=\""
-        + escapeHtml(t("leafletTitle")) + "\">Leaflet</a>");
+        + W.escapeHtml(t("leafletTitle")) + "\">Leaflet</a>");
       if (config.attribution) { map.attributionControl.addAttribution(config.attribution); }
     }
     // Focus order follows the layout: the zoom buttons (top left) before the places.
@@ -239,7 +197,7 @@
         }
       }
       details.get(marker.fmIds).then(function (list) {
-        window.FinderMapPopup.fill(node, list, config);
+        W.fill(node, list, config);
         show(true);
       }, function () {
         node.textContent = "";
@@ -252,7 +210,7 @@
       var bounds = L.latLngBounds([row[3], row[4]], [row[5], row[6]]);
       var zoom = Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 1,
         map.getBoundsZoom(bounds.pad(0.1))));
-      announcer.textContent = t("clusterZoomed", { n: number(row[2]) });
+      announcer.textContent = t("clusterZoomed", { n: W.number(row[2]) });
       focusAfterZoom = viaKeyboard ? bounds.pad(0.1) : null;
       map.setView(bounds.getCenter(), zoom);
     }
@@ -280,7 +238,7 @@
 
     function markerLayer(row) {
       var ids = Array.isArray(row[4]) ? row[4] : [row[4]];
-      var name = markerName(row, config);
+      var name = W.markerName(row, config);
       var m = L.marker([row[0], row[1]], {
         icon: icon(row[2], row[3], ids.length > 1), title: name, keyboard: true,
         riseOnHover: true
@@ -292,7 +250,7 @@
     }
 
     function clusterLayer(row) {
-      var name = t("cluster", { n: number(row[2]) });
+      var name = t("cluster", { n: W.number(row[2]) });
       var m = L.marker([row[0], row[1]], { icon: clusterIcon(row[2]), title: name,
                                            keyboard: true, riseOnHover: true });
       m.fmCluster = row;
@@ -322,7 +280,7 @@
         }
       });
       readingOrder();
-      if (status) { status.textContent = statusText(data, L.Browser.mobile); }
+      if (status) { status.textContent = W.statusText(data, L.Browser.mobile); }
       if (focusAfterZoom) {
         var target = firstIn(focusAfterZoom);
         focusAfterZoom = null;
@@ -436,11 +394,11 @@
   }
 
   // The three files load async (mapview.py): this one may run before Leaflet or
-  // finder-map-popup.js. The page's maps wait for all three (mapview.py's inline script):
+  // finder-map-words.js. The page's maps wait for all three (mapview.py's inline script):
   // start them once the other two are there too.
   function whenReady(run) {
     var waiting = [[window.L, "script[data-leaflet]"],
-                   [window.FinderMapPopup, "script[data-map-popup]"]]
+                   [window.FinderMapWords, "script[data-map-words]"]]
       .filter(function (part) { return !part[0]; })
       .map(function (part) { return document.querySelector(part[1]); });
     var left = waiting.length;
@@ -450,6 +408,7 @@
     });
   }
   whenReady(function () {
+    W = window.FinderMapWords;
     window.FinderMap = { attach: attach };
     (window.FinderMapQueue || []).splice(0).forEach(function (start) { start(); });
   });

@@ -1,14 +1,17 @@
-/* What a map popup shows, for finder-map.js (loaded with it, async; it waits for this file):
- * the words of the page, and the popup's content built from a place's details.
+/* What the map says, for finder-map.js (loaded with it, async; it waits for this file): the
+ * words of the page, a popup's content built from a place's details, a mark's name, the
+ * status line.
  *
- * window.FinderMapPopup = {
+ * window.FinderMapWords = {
  *   say(key, vars)        the page's sentence `key` (partials/map_strings.html, the data-*
  *                         attributes of #finder-map-strings), its {name} holes filled;
  *   el(tag, class, text)  a new element, its text set as text;
  *   fill(node, details, config)  the popup's content for these places' details;
  *   Details(config)       the details of places: {setUrl(url), get(ids) -> Promise}, from
  *                         the details route (GET …/details.json?ids=1,2), kept once got,
- *                         or from config.places.details on a group page.
+ *                         or from config.places.details on a group page;
+ *   markerName(row, config)  what a marker is, said ("Alzheimer Café de Laeken, Laeken");
+ *   number(n), statusText(data, mobile), escapeHtml(text).
  * }
  * Everything taken from the data is written with textContent or checked before it
  * becomes a link: names like "<img src=x onerror=alert(1)>" stay text.
@@ -154,5 +157,52 @@
     };
   }
 
-  window.FinderMapPopup = { say: t, el: el, fill: fillPopup, Details: Details };
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // What a marker is, said: "Alzheimer Café de Laeken, Laeken — emplacement approximatif".
+  function markerName(row, config) {
+    var names = row[5] || [];
+    var n = Array.isArray(row[4]) ? row[4].length : 1;
+    var what;
+    if (!names.length) {
+      what = row[2] >= 0 ? (config.chapters[row[2]] || "") : t("severalChapters");
+    } else if (names.length === 1 && n === 1) {
+      what = names[0];
+    } else {
+      var shown = names.slice(0, 3).join(" ; ");
+      if (names.length > 3) { shown += " " + t("moreNames", { n: names.length - 3 }); }
+      what = t("markerMany", { n: Math.max(n, names.length), names: shown });
+    }
+    if (row[6]) { what += ", " + row[6]; }
+    if (row[3]) { what += t("approx"); }
+    return what;
+  }
+
+  function number(n) {            // 20 000, with a narrow no-break space
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  }
+
+  function statusText(data, mobile) {
+    var n = data.count || 0;
+    var text;
+    if (!n && data.nearest && data.nearest.length) {
+      text = t("statusNearest");
+    } else if (!n) {
+      text = t("statusNone");
+    } else {
+      text = t(n > 1 ? "statusMany" : "statusOne", { n: number(n) });
+      if (data.approx) { text += t("statusApprox", { n: number(data.approx) }); }
+      text += ".";
+    }
+    if (mobile) { text += " " + t("twoFingers"); }
+    return text;
+  }
+
+  window.FinderMapWords = { say: t, el: el, fill: fillPopup, Details: Details,
+                            markerName: markerName, number: number, statusText: statusText,
+                            escapeHtml: escapeHtml };
 })();
