@@ -80,3 +80,22 @@ def test_a_desktop_map_draws_its_first_places_from_the_page(browser, demo_server
 def test_a_phone_map_draws_its_first_places_from_the_page(browser, demo_server):
     first_view_sent_with_the_page(browser, demo_server, {"width": 390, "height": 844},
                                   "/?postcode=5000&radius_km=20")
+
+
+def test_an_open_popup_stays_while_the_map_redraws_around_it(demo_server, page):
+    """Zoomed out, its marker would join a cluster: the popup being read stays open, with
+    its marker, while the map redraws the rest."""
+    from tests.e2e.test_finder_browser import open_a_place_popup
+    page.add_init_script("""(() => { let real; Object.defineProperty(window, 'L', {
+        configurable: true, get() { return real; }, set(v) { real = v;
+          if (v && v.Map && !v.__kept) { v.__kept = true; v.Map.addInitHook(function () {
+            (window.__maps = window.__maps || []).push(this); }); } } }); })();""")
+    page.goto(demo_server + SEARCH)
+    page.locator(MARKS).first.wait_for(state="visible")
+    popup = open_a_place_popup(page)
+    name = popup.locator(".fm-popup__name").first.inner_text()
+    with page.expect_response(lambda r: "/carte/lieux.json" in r.url):
+        page.evaluate("() => { const m = window.__maps[0]; m.setZoom(m.getZoom() - 3); }")
+    page.wait_for_timeout(800)
+    expect(page.locator(".leaflet-popup")).to_be_visible()
+    assert page.locator(".leaflet-popup .fm-popup__name").first.inner_text() == name

@@ -270,8 +270,14 @@
       (data.clusters || []).forEach(function (row) {
         wanted["c" + row.slice(0, 3).join(",")] = row;
       });
+      // The marker whose popup is open stays while the map redraws around it (a view's
+      // clusters may group it otherwise): the popup being read never vanishes.
+      var reading = map._popup && map.hasLayer(map._popup) ? map._popup._source : null;
       Object.keys(shown).forEach(function (key) {
-        if (!wanted[key]) { layer.removeLayer(shown[key]); delete shown[key]; }
+        if (!wanted[key] && shown[key] !== reading) {
+          layer.removeLayer(shown[key]);
+          delete shown[key];
+        }
       });
       Object.keys(wanted).forEach(function (key) {
         if (!shown[key]) {
