@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
@@ -104,7 +105,6 @@ def month_year(day: date) -> str:
 
 def language_name(code: str) -> str:
     """A language's name in the page's language: 'fr' → 'French' on an English page."""
-    from babel import Locale
     return Locale.parse(babel_locale()).languages.get(code, code)
 
 
