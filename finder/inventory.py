@@ -198,8 +198,13 @@ class Inventory:
             self.store().groups_without_places(chapter=chapter, theme=theme)))
 
     def warm(self) -> "Inventory":
-        """Build what every search needs now (before a server forks its workers)."""
-        self.index, self.catalog, self.demo, self.counts, self.themes   # noqa: B018
+        """Build what every search needs now (before a server forks its workers): the
+        index and catalog, the words typed (text_index), the map's clusters and the
+        schedules. A worker forked after this shares them; otherwise each worker's first
+        visitors would wait while it builds its own (at 10,000 places: text_index 0.46 s,
+        catalog 0.57 s, the map's points and clusters 0.12 s)."""
+        (self.index, self.catalog, self.demo, self.counts, self.themes,   # noqa: B018
+         self.text_index, self.clusters, self.schedules)
         return self
 
     # -- searches ----------------------------------------------------------------------
