@@ -4,6 +4,7 @@ Read once in create_app(); modules receive the values they need.
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -14,8 +15,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGED_GEO_DIR = PACKAGE_DIR / "geodata"
 
 
+@functools.lru_cache(maxsize=None)
 def data_file(name: str) -> Path:
-    """A file of the maintainer's data folder: data/ in a checkout, installed as finder.data."""
+    """A file of the maintainer's data folder: data/ in a checkout, installed as finder.data.
+    Where it is does not change while the process runs: found once per name (the school
+    calendar is looked up for every place of every page)."""
     try:
         from importlib.resources import files
         return Path(str(files("finder.data") / name))
