@@ -19,8 +19,10 @@ The app is loaded once in the master before forking (preload_app): a wrong FINDE
 or FINDER_GEO_DIR stops gunicorn at once with one readable message instead of workers
 crashing in a loop, and the reference geography is shared between workers (copy-on-write).
 Before each worker is forked (at start, after max_requests, on HUP) the master reads the
-inventory (`pre_fork`, finder.db.before_fork): a worker started after the file went bad
-serves the last sound inventory the master read, not a 503, and workers share its index.
+inventory and compiles the templates (`pre_fork`, finder.db.before_fork): a worker started
+after the file went bad serves the last sound inventory the master read, not a 503;
+workers share its indexes and templates, so a new worker's first visitors wait for no
+build.
 No gunicorn access log: its format carries the visitor's address and the full URL with the
 postcode searched; the app writes its own one-line JSON log per request (without either).
 gunicorn's error log says the same about a malformed request ("Invalid request from
