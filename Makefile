@@ -73,5 +73,5 @@ translations: $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k gettext_of --no-location --sort-output \
 		--omit-header --no-wrap -o finder/translations/messages.pot .
 	$(BIN)/pybabel update -i finder/translations/messages.pot -d finder/translations \
-		--no-fuzzy-matching --ignore-obsolete --no-wrap
+		--no-fuzzy-matching --ignore-obsolete --no-wrap --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d finder/translations --statistics
