@@ -573,7 +573,7 @@ def test_list_works_without_javascript(client):
     html = get(client, "/?postcode=5000")
     page = Page(html)
     form = page.find("form")[0]
-    assert form["method"] == "get" and form["action"] == "/"
+    assert form["method"] == "get" and form["action"] == "/#resultats"   # lands on the results
     assert [a for a in page.find("button") if a.get("type") == "submit"]
     # The results are in the HTML, with links to the group pages.
     assert len(result_names(html)) >= 3

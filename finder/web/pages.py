@@ -56,6 +56,8 @@ def tiles_config() -> dict:
 
 # ----- the search page ---------------------------------------------------------------
 
+RESULTS_ANCHOR = "resultats"       # the id a search's links and form land on
+
 def render_finder(template: str, *, embed: bool = False, locked: frozenset = frozenset(),
                   link_args: Optional[dict] = None, **extra) -> str:
     """Parse request.args, search, and render `template` with the finder's context.
@@ -80,11 +82,21 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
     view_args = dict(request.view_args or {})
     endpoint = request.endpoint or "pages.index"
 
-    def page_url(**changes) -> str:
+    # A search sent from the site lands on its results (the page's #resultats), not on
+    # the form again, two phone screens above them. Only a page without an error names
+    # that target: with one, the browser stays at the top and focuses the error summary
+    # (autofocus is skipped when the address names an element). Not inside a partner's
+    # frame, whose page would be scrolled by it.
+    to_results = "" if embed else "#" + RESULTS_ANCHOR
+
+    def page_url(*, to_form: bool = False, **changes) -> str:
+        """This page with other search parameters; a new search's link (to its results,
+        unless to_form)."""
         args = req.as_args(**changes)
         if args.get("page") in (1, "1"):
             del args["page"]
-        return url_for(endpoint, **view_args, **args, **link_args)
+        return url_for(endpoint, **view_args, **args, **link_args) + (
+            "" if to_form else to_results)
 
     origin = (req.origin.lat, req.origin.lon) if req.origin else None
     moment = request_moment()
@@ -121,7 +133,8 @@ def render_finder(template: str, *, embed: bool = False, locked: frozenset = fro
         wider=_wider(req, outcome.total, nearest, page_url, frozenset(locked)),
         filters=_filters(req, page_url, frozenset(locked)),
         form=form_choices(inventory, geography, req),
-        form_action=url_for(endpoint, **view_args),
+        form_action=url_for(endpoint, **view_args) + to_results,
+        results_anchor=RESULTS_ANCHOR if not (errors or embed) else None,
         reset_url=url_for(endpoint, **view_args, **link_args,
                           **{k: v for k, v in req.as_args().items() if k in locked}),
         link_args=link_args, embed=embed, locked=frozenset(locked),
