@@ -82,3 +82,17 @@ def test_services_without_a_place_under_a_schedule_filter_say_they_have_no_sched
     assert "Ligne d'écoute" in plain and "n'ont pas d'horaire de réunion" not in plain
     api = client.get("/api/v1/search?postcode=5000&radius_km=10").get_json()
     assert "everywhere_any_time" not in [n["code"] for n in api["notices"]]
+
+
+def test_the_map_data_counts_meeting_places_as_the_list_does(make_app, tmp_path):
+    """The map's status line reads these: "Carte : 3 adresses (dont 1 lieu de réunion)"."""
+    client = import_rows(make_app(), tmp_path, rows("reunion", "siege", "courrier")).test_client()
+    for url in ("/carte/lieux.json?postcode=5000&radius_km=10",
+                "/carte/lieux.json?postcode=5000&radius_km=10&z=12&tiles=2100,1390,2102,1392"):
+        data = client.get(url).get_json()
+        assert (data["count"], data["meeting"]) == (3, 1), url
+    page = client.get("/?postcode=5000&radius_km=10").get_data(as_text=True)
+    carried = re.findall(r'"count":(\d+),"approx":\d+,"meeting":(\d+)', page)
+    assert carried and set(carried) == {("3", "1")}      # the first views the page carries
+    assert 'data-status-addresses-one="Carte&#8239;: {n} adresses (dont 1 lieu de réunion)"' \
+        in page

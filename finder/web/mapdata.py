@@ -5,6 +5,8 @@
         (serialize.public_place: a place that must not be shown exactly is at its
         commune's point, without street):
         {"version": inventory version, "count": places, "approx": approximate places,
+         "meeting": how many of the places are meeting places (the others are registered,
+         postal or contact addresses: the map says "adresses" then, as the list),
          "markers": [[lat, lon, chapter index (-1: several), approximate 0/1, ids]],
          "nearest": markers of the nearest places when none is within the radius,
          "details": URL of the details route}
@@ -13,7 +15,7 @@
         What the map shows at zoom z over the 256 px map tiles x0..x1, y0..y1 of that
         zoom (inclusive; at most VIEW_TILES_MAX a side), clustered on the server
         (finder/clusters.py, the inventory's ClusterIndex):
-        {"version", "count", "approx" (the whole search, as above),
+        {"version", "count", "approx", "meeting" (the whole search, as above),
          "bounds": [south, west, north, east] of every place of the search (or null),
          "clusters": [[lat, lon, places, south, west, north, east]],
          "markers": [[lat, lon, chapter, approximate, [ids], [group names], where]],
@@ -115,7 +117,7 @@ def _places_payload(inventory, geography, query) -> tuple[bytes, int]:
         near = {r.place.id: public_point(_point_of(r), geography) for r in ranking.nearest}
         nearest = marker_rows(list(near), near)[0]
     data = {"version": inventory.version, "count": len(ranking),
-            "approx": approx, "markers": markers, "nearest": nearest,
+            "approx": approx, "meeting": ranking.meeting_places, "markers": markers, "nearest": nearest,
             "details": url_for("mapdata.details")}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return body, len(markers) + len(nearest) + 1
@@ -147,10 +149,11 @@ def _view_args(args) -> "tuple[int, tuple[int, int, int, int]] | None":
 
 class _Selection:
     """A search's places on the map, once per query: their rows in the cluster index,
-    how many are approximate, their bounds, and the nearest markers when none matched."""
+    how many are approximate and how many are meeting places, their bounds, and the
+    nearest markers when none matched."""
 
-    def __init__(self, rows, count: int, approx: int, bounds, nearest: list):
-        self.rows, self.count, self.approx = rows, count, approx
+    def __init__(self, rows, count: int, approx: int, meeting: int, bounds, nearest: list):
+        self.rows, self.count, self.approx, self.meeting = rows, count, approx, meeting
         self.bounds, self.nearest = bounds, nearest
 
 
@@ -177,7 +180,8 @@ def selection(inventory, geography, query, *, log: bool = True) -> _Selection:
     if bounds is None and nearest:
         lats, lons = [m[0] for m in nearest], [m[1] for m in nearest]
         bounds = [min(lats), min(lons), max(lats), max(lons)]
-    found = _Selection(rows, len(ranking), int(index.approx[rows].sum()), bounds, nearest)
+    found = _Selection(rows, len(ranking), int(index.approx[rows].sum()),
+                       ranking.meeting_places, bounds, nearest)
     inventory.map_data.put(key, found, len(rows) // 16 + len(nearest) + 1)
     return found
 
@@ -224,7 +228,7 @@ def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
         return out
     markers, nearest = named(view.markers), named(chosen.nearest)
     data = {"version": inventory.version, "count": chosen.count, "approx": chosen.approx,
-            "bounds": chosen.bounds, "clusters": view.clusters, "markers": markers,
+            "meeting": chosen.meeting, "bounds": chosen.bounds, "clusters": view.clusters, "markers": markers,
             "nearest": nearest, "details": details}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     inventory.map_data.put(key, body, len(markers) + len(nearest) + len(view.clusters) + 1)

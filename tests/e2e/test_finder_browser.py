@@ -87,7 +87,10 @@ def test_search_map_list_popup_group_page(demo_server, page, browser, requested_
     # The map says how many places it holds: the same as the list.
     expect(page.locator(".finder-map__status")).to_have_text(re.compile(r"\d"))
     status = norm(page.locator(".finder-map__status").inner_text())
-    assert f"{rows.count()} lieux de réunion" in status, status
+    counted = re.match(r"\d+ (lieux de réunion|adresses \(dont \d+ lieux? de réunion\))",
+                       norm(page.locator(".summary").inner_text())).group(0)
+    assert counted.startswith(f"{rows.count()} "), counted
+    assert status.startswith(f"Carte : {counted}"), (status, counted)   # the list's words
     origin = f'.map-region [title="{ORIGIN_TITLE}"], .map-region [alt="{ORIGIN_TITLE}"]'
     assert page.locator(origin).count() == 1, "the starting point is on the map"
 

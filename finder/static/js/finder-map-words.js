@@ -186,6 +186,16 @@
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
   }
 
+  // As the list counts: a registered office, a postal or a contact address is on the map
+  // but is no "lieu de réunion" (pages._counted says the same words).
+  function countText(n, meeting) {
+    if (meeting >= n) { return t(n > 1 ? "statusMany" : "statusOne", { n: number(n) }); }
+    if (n === 1) { return t("statusAddress"); }
+    if (!meeting) { return t("statusAddressesNone", { n: number(n) }); }
+    if (meeting === 1) { return t("statusAddressesOne", { n: number(n) }); }
+    return t("statusAddresses", { n: number(n), m: number(meeting) });
+  }
+
   function statusText(data, mobile) {
     var n = data.count || 0;
     var text;
@@ -194,7 +204,7 @@
     } else if (!n) {
       text = t("statusNone");
     } else {
-      text = t(n > 1 ? "statusMany" : "statusOne", { n: number(n) });
+      text = countText(n, data.meeting === undefined ? n : data.meeting);
       if (data.approx) { text += t("statusApprox", { n: number(data.approx) }); }
       text += ".";
     }
