@@ -85,9 +85,11 @@ MAX_FIT_ZOOM = 14          # never zoom closer than this to fit results: a neigh
 GROUP_MAP_ZOOM = 14
 APPROX_MAP_ZOOM = 11            # a group known only by its commune or locality
 
-# The padding of the first view: room above the places, where their popups open.
+# The padding of the first view: room above the places, where their popups open, and
+# below them for the attribution, which takes three lines (about 48 px) on a phone: a
+# place or the starting point at the bottom of the view would be under it.
 FIT_PADDING_TOP_LEFT = (24, 72)
-FIT_PADDING_BOTTOM_RIGHT = (24, 24)
+FIT_PADDING_BOTTOM_RIGHT = (24, 56)
 
 
 

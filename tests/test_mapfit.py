@@ -7,7 +7,7 @@ import pytest
 
 from finder.mapfit import BOXES, first_views, fit_zoom, view_tiles
 
-PADDING = ((24, 72), (24, 24))
+PADDING = ((24, 72), (24, 24))    # the padding of the Chromium measurement below (mapview now pads the bottom 56 px)
 CASES = {
     "Wallonia and Brussels": ((49.52, 2.86), (50.91, 6.37)),
     "Brussels, 10 km": ((50.76, 4.21), (50.94, 4.49)),
