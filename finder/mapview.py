@@ -244,7 +244,10 @@ def map_for_group(group: Group, geography, tiles: dict, *,
     rows = [[lat, lon, chapter_index(group.chapter), approx, ids, [group.name],
              where[(lat, lon, approx)]] for (lat, lon, approx), ids in markers.items()]
     data = {"markers": rows, "details": details, "count": len(places),
-            "approx": sum(1 for p in places if is_approximate(p))}
+            "approx": sum(1 for p in places if is_approximate(p)),
+            # a registered office or a postal address is no meeting place (the status says
+            # "adresse", as the page)
+            "meeting": sum(1 for p in group.places if p.located and p.meeting_place)}
     key = ["group", data, tiles_key(tiles), height, assets_generation(), words.lang]
     return cached(key, lambda k: _build_group_map(k, group, data, tiles, height, words))
 

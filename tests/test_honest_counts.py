@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import group_row, login, ADMIN_EMAIL, add_account
 from tests.test_pages import import_rows, text_of
 
@@ -96,3 +98,24 @@ def test_the_map_data_counts_meeting_places_as_the_list_does(make_app, tmp_path)
     assert carried and set(carried) == {("3", "1")}      # the first views the page carries
     assert 'data-status-addresses-one="Carte&#8239;: {n} adresses (dont 1 lieu de réunion)"' \
         in page
+
+
+def places_title(client, slug: str) -> str:
+    html = client.get(f"/groupes/{slug}").get_data(as_text=True)
+    return text_of(re.search(r'<h2 id="places-title">(.*?)</h2>', html, re.S).group(1))
+
+
+@pytest.mark.parametrize("kinds, title", [
+    (("reunion",), "Lieu de réunion"),
+    (("reunion", "reunion"), "Lieux de réunion"),
+    (("siege",), "Adresse"),
+    (("siege", "courrier"), "Adresses"),
+    (("reunion", "siege"), "Lieux de réunion et adresses"),
+])
+def test_a_group_page_titles_its_places_for_what_they_are(make_app, tmp_path, kinds, title):
+    """A group whose only address is its registered office has no "Lieu de réunion"."""
+    one_group = [group_row(group_id="groupe-a", name="Groupe A", address_kind=kind,
+                           address=f"Rue du Test {i + 1}", **NAMUR)
+                 for i, kind in enumerate(kinds)]
+    client = import_rows(make_app(), tmp_path, one_group).test_client()
+    assert places_title(client, "groupe-a") == title

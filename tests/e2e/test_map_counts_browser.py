@@ -38,3 +38,23 @@ def test_the_map_says_addresses_when_some_are_no_meeting_place(
     list_summary = norm(page.locator(".summary").inner_text())
     if lang == "fr":                     # the list said it first, with the same words
         assert said.removeprefix("Carte : ") in list_summary, list_summary
+
+
+@pytest.mark.parametrize("kinds, said", [
+    (("siege",), "Carte : 1 adresse (pas un lieu de réunion)"),
+    (("reunion", "siege"), "Carte : 2 adresses (dont 1 lieu de réunion)"),
+    (("reunion",), "Carte : 1 lieu de réunion"),
+])
+def test_a_group_page_map_says_what_its_places_are(make_app, tmp_path, live_server, page,
+                                                    kinds, said):
+    from tests.conftest import group_row
+    from tests.test_honest_counts import NAMUR
+    one_group = [group_row(group_id="groupe-a", name="Groupe A", address_kind=kind,
+                           address=f"Rue du Test {i + 1}", **NAMUR)
+                 for i, kind in enumerate(kinds)]
+    app = import_rows(make_app(), tmp_path, one_group)
+    add_test_tiles(app)
+    page.goto(live_server(app) + "/groupes/groupe-a")
+    status = page.locator(STATUS)
+    expect(status).to_have_text(re.compile(r"\d"))
+    assert norm(status.inner_text()).startswith(said), status.inner_text()

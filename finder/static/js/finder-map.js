@@ -5,7 +5,7 @@
  *   data        URL of the places (GET /carte/lieux.json?<search>): the map asks it for
  *               the view it shows (&z=<zoom>&tiles=x0,y0,x1,y1), again when the person
  *               pans or zooms; the server clusters (finder/clusters.py). Or
- *   places      the places inline (group page): {markers, details, count, approx};
+ *   places      the places inline (group page): {markers, details, count, approx, meeting};
  *   origin      [lat, lon] of the search origin or null; fitZoom: closest zoom when fitting;
  *   maxTiles    the largest view the server answers, in tiles a side;
  *   views       [[zoom, [x0, y0, x1, y1], data], ...]: the places of the views the map
@@ -335,7 +335,7 @@
         return row.length > 5 ? row : row.concat([ids.map(function (i) {
           return (inline.details[i] || {}).name || "";
         }).filter(Boolean), ""]);
-      }), count: inline.count, approx: inline.approx });
+      }), count: inline.count, approx: inline.approx, meeting: inline.meeting });
       return;
     }
 
