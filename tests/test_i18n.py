@@ -268,6 +268,21 @@ def test_place_names_typed_in_dutch_are_understood_and_named_in_dutch(client, ty
     assert 'aria-invalid="true"' not in html
 
 
+@pytest.mark.parametrize("postcode, lang, named", [
+    ("1050", "nl", "1050\u00a0Elsene"),       # the commune's main locality: its Dutch name
+    ("1050", "fr", "1050\u00a0Ixelles"),
+    ("1050", "de", "1050\u00a0Ixelles"),      # no German name in the data
+    ("1020", "nl", "1020\u00a0Laeken"),       # a sub-locality: bpost's name, the only one
+])
+def test_a_postcode_s_locality_is_named_in_the_page_s_language_where_the_data_allows(
+        client, postcode, lang, named):
+    html = client.get(f"/?postcode={postcode}&lang={lang}").get_data(as_text=True)
+    summary = visible_text(re.search(r'<p class="summary"[^>]*>(.*?)</p>', html, re.S).group(1))
+    note = visible_text(re.search(r'<span class="origin-note">(.*?)</span>', html, re.S).group(1))
+    assert summary.rstrip(".").endswith(named), summary
+    assert named in note, note
+
+
 def test_api_errors_speak_the_asked_language(client):
     response = client.get("/api/v1/nope?lang=nl")
     assert response.status_code == 404

@@ -157,7 +157,11 @@ def _origin_label(req: SearchRequest) -> str:
     if req.located_by_browser:
         return gettext("votre position")
     if o.precision == "locality" and o.postcode and o.locality:
-        return f"{o.postcode}\u00a0{o.locality}"
+        # The main locality of a commune is named as the commune is on the page ("1050
+        # Elsene" on a Dutch page); the others keep bpost's (French) name: the data has no
+        # other ("1020 Laeken").
+        same = o.commune is not None and o.locality == o.commune.name_fr
+        return f"{o.postcode}\u00a0{commune_name(o.commune) if same else o.locality}"
     if o.commune is not None:
         return commune_name(o.commune)
     return o.query
