@@ -280,9 +280,10 @@ def print_table(results: dict) -> dict:
         print(f"{kind:8} {fmt(row['markers']):>10} {fmt(row['blocking']):>10} "
               f"{fmt(row['bytes'], 'KB'):>10} {fmt(row['zoom']):>8} {fmt(row['pan']):>8}")
     for base_kind in ("fast", "cluster"):
-        print(f"{base_kind + '/ours':14} markers {ratio(med[base_kind]['markers'], med['ours']['markers'])}"
-              f"  blocking {ratio(med[base_kind]['blocking'], med['ours']['blocking'])}"
-              f"  bytes {ratio(med[base_kind]['bytes'], med['ours']['bytes'])}")
+        theirs = med[base_kind]
+        print(f"{base_kind + '/ours':14} markers {ratio(theirs['markers'], med['ours']['markers'])}"
+              f"  blocking {ratio(theirs['blocking'], med['ours']['blocking'])}"
+              f"  bytes {ratio(theirs['bytes'], med['ours']['bytes'])}")
     print(f"{'ours/bare':14} markers {ratio(med['ours']['markers'], med['bare']['markers'])}"
           f"  (the floor: Leaflet and one marker, {fmt(med['bare']['markers'])})")
     return med
@@ -361,7 +362,8 @@ def main() -> int:
                     server.join(5)
             meds = {}
             for visit in visits:
-                print(f"-- {visit} visit ({'empty cache' if visit == 'first' else 'what the browser cached'})")
+                cache = "empty cache" if visit == "first" else "what the browser cached"
+                print(f"-- {visit} visit ({cache})")
                 meds[visit] = print_table(results[visit])
             summary.append((n, meds))
             sys.stdout.flush()

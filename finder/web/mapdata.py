@@ -117,8 +117,8 @@ def _places_payload(inventory, geography, query) -> tuple[bytes, int]:
         near = {r.place.id: public_point(_point_of(r), geography) for r in ranking.nearest}
         nearest = marker_rows(list(near), near)[0]
     data = {"version": inventory.version, "count": len(ranking),
-            "approx": approx, "meeting": ranking.meeting_places, "markers": markers, "nearest": nearest,
-            "details": url_for("mapdata.details")}
+            "approx": approx, "meeting": ranking.meeting_places, "markers": markers,
+            "nearest": nearest, "details": url_for("mapdata.details")}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return body, len(markers) + len(nearest) + 1
 
@@ -228,8 +228,8 @@ def _view_payload(inventory, geography, query, zoom: int, tiles: tuple, *,
         return out
     markers, nearest = named(view.markers), named(chosen.nearest)
     data = {"version": inventory.version, "count": chosen.count, "approx": chosen.approx,
-            "meeting": chosen.meeting, "bounds": chosen.bounds, "clusters": view.clusters, "markers": markers,
-            "nearest": nearest, "details": details}
+            "meeting": chosen.meeting, "bounds": chosen.bounds, "clusters": view.clusters,
+            "markers": markers, "nearest": nearest, "details": details}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     inventory.map_data.put(key, body, len(markers) + len(nearest) + len(view.clusters) + 1)
     return body

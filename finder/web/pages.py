@@ -58,6 +58,7 @@ def tiles_config() -> dict:
 
 RESULTS_ANCHOR = "resultats"       # the id a search's links and form land on
 
+
 def render_finder(template: str, *, embed: bool = False, locked: frozenset = frozenset(),
                   link_args: Optional[dict] = None, **extra) -> str:
     """Parse request.args, search, and render `template` with the finder's context.
